@@ -1,0 +1,31 @@
+// What a test case declares about itself, next to its check: the plan, the listing,
+// the reports and the requirement matrix are all derived from this.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace ra2cert {
+
+struct CaseMetadata {
+  std::string id;                         // "S.S.NNN", S.S = the RA2 section, e.g. "4.4.003"
+  std::string title;                      // one line, says what is checked
+  std::vector<std::string> requirements;  // ids from suites/requirements.yaml
+  std::vector<std::string> profiles = {"basic", "network-intensive"};
+  std::vector<std::string> needs;         // capabilities: "cluster", "cri", "helm", ...
+  std::chrono::seconds timeout{60};
+};
+
+// A case as the catalogue knows it: the metadata plus where the check lives.
+struct CaseDefinition {
+  CaseMetadata meta;
+  std::string gtest_name;  // "Suite.Name", what the case process hands to --gtest_filter
+  std::string file;
+  int line = 0;
+
+  // "4.4" for "4.4.003"; empty when the id is malformed (the catalogue reports that).
+  std::string Section() const;
+};
+
+}  // namespace ra2cert

@@ -1,0 +1,72 @@
+#include "harness/catalogue/catalogue.h"
+
+#include <gtest/gtest.h>
+
+namespace ra2cert {
+namespace {
+
+CaseDefinition Case(std::string id, std::vector<std::string> requirements = {"ra2.crt.002"}) {
+  CaseDefinition c;
+  c.meta.id = std::move(id);
+  c.meta.title = "a title";
+  c.meta.requirements = std::move(requirements);
+  c.gtest_name = "Suite." + c.meta.id;
+  c.file = "suites/x.cc";
+  c.line = 7;
+  return c;
+}
+
+TEST(CatalogueTest, SortsValidCasesById) {
+  auto catalogue = BuildCatalogue({Case("4.4.002"), Case("4.2.001"), Case("4.4.001")},
+                                  BuiltinRequirements());
+  ASSERT_TRUE(catalogue) << catalogue.error().message();
+  ASSERT_EQ(catalogue->cases.size(), 3u);
+  EXPECT_EQ(catalogue->cases[0].meta.id, "4.2.001");
+  EXPECT_EQ(catalogue->cases[2].meta.id, "4.4.002");
+  EXPECT_EQ(catalogue->cases[1].Section(), "4.4");
+  EXPECT_NE(catalogue->Find("4.4.002"), nullptr);
+  EXPECT_EQ(catalogue->Find("4.9.999"), nullptr);
+}
+
+TEST(CatalogueTest, RejectsDuplicateIdsNamingBothPlaces) {
+  auto first = Case("4.4.001");
+  auto second = Case("4.4.001");
+  second.file = "suites/y.cc";
+  second.line = 42;
+  auto catalogue = BuildCatalogue({first, second}, BuiltinRequirements());
+  ASSERT_FALSE(catalogue);
+  EXPECT_NE(catalogue.error().message().find("declared twice"), std::string::npos);
+  EXPECT_NE(catalogue.error().message().find("suites/y.cc:42"), std::string::npos);
+}
+
+TEST(CatalogueTest, RejectsUnknownRequirementIds) {
+  auto catalogue = BuildCatalogue({Case("4.4.001", {"ra2.crt.999"})}, BuiltinRequirements());
+  ASSERT_FALSE(catalogue);
+  EXPECT_NE(catalogue.error().message().find("unknown requirement id 'ra2.crt.999'"),
+            std::string::npos);
+}
+
+TEST(CatalogueTest, RejectsMalformedIdsSectionsNeedsProfilesAndTimeouts) {
+  auto bad_id = Case("4.4.1");
+  auto bad_section = Case("5.1.001");
+  auto bad_need = Case("4.4.002");
+  bad_need.meta.needs = {"teleporter"};
+  auto bad_profile = Case("4.4.003");
+  bad_profile.meta.profiles = {"gold"};
+  auto bad_timeout = Case("4.4.004");
+  bad_timeout.meta.timeout = std::chrono::seconds(0);
+  auto no_requirement = Case("4.4.005", {});
+  auto catalogue = BuildCatalogue(
+      {bad_id, bad_section, bad_need, bad_profile, bad_timeout, no_requirement},
+      BuiltinRequirements());
+  ASSERT_FALSE(catalogue);
+  const std::string& message = catalogue.error().message();
+  for (const char* expected :
+       {"id must look like S.S.NNN", "section 5.1 is not", "unknown need 'teleporter'",
+        "unknown profile 'gold'", "timeout must be positive", "cites no requirement"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << expected << "\n" << message;
+  }
+}
+
+}  // namespace
+}  // namespace ra2cert

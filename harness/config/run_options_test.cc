@@ -1,0 +1,86 @@
+#include "harness/config/run_options.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ra2cert {
+namespace {
+namespace fs = std::filesystem;
+
+class RunOptionsTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("ra2cert-options-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& text) {
+    const auto path = dir_ / "config.yaml";
+    std::ofstream(path) << text;
+    return path.string();
+  }
+  fs::path dir_;
+};
+
+TEST_F(RunOptionsTest, AppliesEveryKnownKey) {
+  RunOptions options;
+  const std::string path = Write(
+      "kubeconfig: clusters/admin.conf\ncontext: lab\nprofile: network-intensive\n"
+      "sections: [\"4.4\", \"4.5\"]\nfocus: CRI\nskip: slow\nparallel: 3\nretries: 2\n"
+      "timeout-multiplier: 1.5\nstop-grace: 4\noutput-dir: out\njunit-flavor: extended\n"
+      "dry-run: true\n");
+  ASSERT_TRUE(ApplyConfigFile(path, options));
+  EXPECT_EQ(options.kubeconfig, (dir_ / "clusters/admin.conf").string());
+  EXPECT_EQ(options.context, "lab");
+  EXPECT_EQ(options.selection.profile, "network-intensive");
+  EXPECT_EQ(options.selection.sections, (std::vector<std::string>{"4.4", "4.5"}));
+  EXPECT_EQ(options.parallel, 3);
+  EXPECT_EQ(options.retries, 2);
+  EXPECT_DOUBLE_EQ(options.timeout_multiplier, 1.5);
+  EXPECT_EQ(options.junit_flavor, "extended");
+  EXPECT_TRUE(options.dry_run);
+  EXPECT_TRUE(options.Validate());
+}
+
+TEST_F(RunOptionsTest, UnknownKeyNamesFileKeyAndLine) {
+  RunOptions options;
+  const std::string path = Write("parallel: 2\nparalel: 3\n");
+  auto status = ApplyConfigFile(path, options);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message().find(path + ":2: key 'paralel': unknown setting"),
+            std::string::npos)
+      << status.error().message();
+}
+
+TEST_F(RunOptionsTest, WrongTypeNamesKeyAndValue) {
+  RunOptions options;
+  auto status = ApplyConfigFile(Write("retries: many\n"), options);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message().find("key 'retries': expected a whole number, got 'many'"),
+            std::string::npos)
+      << status.error().message();
+  EXPECT_FALSE(ApplyConfigFile(Write("sections: {a: b}\n"), options));
+  EXPECT_FALSE(ApplyConfigFile(Write("- just\n- a list\n"), options));
+  EXPECT_FALSE(ApplyConfigFile(Write("key: [unclosed\n"), options));
+}
+
+TEST_F(RunOptionsTest, MissingFileNamesTheFlag) {
+  RunOptions options;
+  auto status = ApplyConfigFile((dir_ / "nope.yaml").string(), options);
+  ASSERT_FALSE(status);
+  EXPECT_NE(status.error().message().find("--config: cannot read"), std::string::npos);
+}
+
+TEST_F(RunOptionsTest, ValidateNamesTheFlag) {
+  RunOptions options;
+  options.parallel = 0;
+  EXPECT_NE(options.Validate().error().message().find("--parallel"), std::string::npos);
+  options = RunOptions{};
+  options.junit_flavor = "fancy";
+  EXPECT_NE(options.Validate().error().message().find("--junit-flavor"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ra2cert

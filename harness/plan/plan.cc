@@ -1,0 +1,83 @@
+#include "harness/plan/plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <regex>
+
+namespace ra2cert {
+namespace {
+Result<std::optional<std::regex>> CompileFilter(const std::string& pattern, const char* flag) {
+  if (pattern.empty()) return std::optional<std::regex>{};
+  try {
+    return std::optional<std::regex>(std::regex(pattern, std::regex::ECMAScript));
+  } catch (const std::regex_error& e) {
+    return Error(std::string(flag) + ": '" + pattern + "' is not a valid regular expression (" +
+                 e.what() + ")");
+  }
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+}  // namespace
+
+int Plan::RunnableCount() const {
+  return static_cast<int>(
+      std::count_if(cases.begin(), cases.end(), [](const PlannedCase& c) { return c.runs; }));
+}
+
+Result<std::vector<const CaseDefinition*>> SelectCases(const Catalogue& catalogue,
+                                                       const Selection& selection) {
+  if (selection.profile != "basic" && selection.profile != "network-intensive") {
+    return Error("--profile: unknown profile '" + selection.profile +
+                 "' (use basic or network-intensive)");
+  }
+  for (const auto& section : selection.sections) {
+    if (!catalogue.requirements->sections.contains(section)) {
+      return Error("--section: '" + section + "' is not an RA2 chapter 4 section (4.2 to 4.9)");
+    }
+  }
+  auto focus = CompileFilter(selection.focus, "--focus");
+  if (!focus) return focus.error();
+  auto skip = CompileFilter(selection.skip, "--skip");
+  if (!skip) return skip.error();
+
+  std::vector<const CaseDefinition*> selected;
+  for (const auto& c : catalogue.cases) {
+    if (!Contains(c.meta.profiles, selection.profile)) continue;
+    if (!selection.sections.empty() && !Contains(selection.sections, c.Section())) continue;
+    const std::string subject = c.meta.id + " " + c.meta.title;
+    if (*focus && !std::regex_search(subject, **focus)) continue;
+    if (*skip && std::regex_search(subject, **skip)) continue;
+    selected.push_back(&c);
+  }
+  return selected;
+}
+
+Result<Plan> BuildPlan(const Catalogue& catalogue, const Selection& selection,
+                       const Capabilities& capabilities, double timeout_multiplier) {
+  if (!(timeout_multiplier > 0) || !std::isfinite(timeout_multiplier)) {
+    return Error("--timeout-multiplier: must be a positive number");
+  }
+  auto selected = SelectCases(catalogue, selection);
+  if (!selected) return selected.error();
+  Plan plan{selection, {}};
+  for (const CaseDefinition* c : *selected) {
+    PlannedCase planned;
+    planned.definition = c;
+    planned.timeout = std::chrono::milliseconds(
+        static_cast<long long>(std::llround(c->meta.timeout.count() * 1000.0 * timeout_multiplier)));
+    for (const auto& need : c->meta.needs) {
+      if (!capabilities.Has(need)) {
+        planned.runs = false;
+        planned.skip_reason = "needs '" + need + "': " + capabilities.WhyAbsent(need);
+        break;
+      }
+    }
+    plan.cases.push_back(std::move(planned));
+  }
+  return plan;
+}
+
+}  // namespace ra2cert

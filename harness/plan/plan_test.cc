@@ -1,0 +1,99 @@
+#include "harness/plan/plan.h"
+
+#include <gtest/gtest.h>
+
+namespace ra2cert {
+namespace {
+
+CaseDefinition Case(std::string id, std::string title, std::vector<std::string> needs = {},
+                    std::vector<std::string> profiles = {"basic", "network-intensive"}) {
+  CaseDefinition c;
+  c.meta.id = std::move(id);
+  c.meta.title = std::move(title);
+  c.meta.requirements = {"ra2.crt.002"};
+  c.meta.needs = std::move(needs);
+  c.meta.profiles = std::move(profiles);
+  c.meta.timeout = std::chrono::seconds(10);
+  return c;
+}
+
+class PlanTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    auto built = BuildCatalogue(
+        {Case("4.2.001", "Nodes are separated", {"cluster"}),
+         Case("4.4.001", "Runtime answers CRI", {"cluster", "cri"}),
+         Case("4.4.002", "Sandbox isolates", {"sandbox-runtime"}, {"network-intensive"}),
+         Case("4.8.001", "Helm installs a chart", {"helm"})},
+        BuiltinRequirements());
+    ASSERT_TRUE(built) << built.error().message();
+    catalogue_ = std::move(built).value();
+    capabilities_.present["cluster"] = "3 nodes";
+    capabilities_.absent["cri"] = "no CRI socket reachable";
+  }
+  std::vector<std::string> Ids(const Plan& plan) {
+    std::vector<std::string> ids;
+    for (const auto& c : plan.cases) ids.push_back(c.definition->meta.id);
+    return ids;
+  }
+  Catalogue catalogue_;
+  Capabilities capabilities_;
+};
+
+TEST_F(PlanTest, ProfileAndSectionsFilter) {
+  Selection selection;
+  auto plan = BuildPlan(catalogue_, selection, capabilities_);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(Ids(*plan), (std::vector<std::string>{"4.2.001", "4.4.001", "4.8.001"}));
+  selection.profile = "network-intensive";
+  selection.sections = {"4.4"};
+  plan = BuildPlan(catalogue_, selection, capabilities_);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(Ids(*plan), (std::vector<std::string>{"4.4.001", "4.4.002"}));
+}
+
+TEST_F(PlanTest, FocusAndSkipMatchIdAndTitle) {
+  Selection selection;
+  selection.focus = "CRI|Helm";
+  selection.skip = "^4\\.8";
+  auto plan = BuildPlan(catalogue_, selection, capabilities_);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(Ids(*plan), (std::vector<std::string>{"4.4.001"}));
+}
+
+TEST_F(PlanTest, MissingCapabilitySkipsWithTheProvidersReason) {
+  auto plan = BuildPlan(catalogue_, Selection{}, capabilities_);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->cases[0].runs);
+  EXPECT_FALSE(plan->cases[1].runs);
+  EXPECT_EQ(plan->cases[1].skip_reason, "needs 'cri': no CRI socket reachable");
+  EXPECT_FALSE(plan->cases[2].runs);
+  EXPECT_NE(plan->cases[2].skip_reason.find("needs 'helm'"), std::string::npos);
+  EXPECT_EQ(plan->RunnableCount(), 1);
+}
+
+TEST_F(PlanTest, TimeoutMultiplierScalesTimeouts) {
+  auto plan = BuildPlan(catalogue_, Selection{}, capabilities_, 2.5);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->cases[0].timeout, std::chrono::milliseconds(25000));
+  EXPECT_FALSE(BuildPlan(catalogue_, Selection{}, capabilities_, 0));
+}
+
+TEST_F(PlanTest, BadInputNamesTheFlag) {
+  Selection selection;
+  selection.focus = "([";
+  auto plan = BuildPlan(catalogue_, selection, capabilities_);
+  ASSERT_FALSE(plan);
+  EXPECT_NE(plan.error().message().find("--focus"), std::string::npos);
+  selection = Selection{};
+  selection.profile = "gold";
+  EXPECT_NE(BuildPlan(catalogue_, selection, capabilities_).error().message().find("--profile"),
+            std::string::npos);
+  selection = Selection{};
+  selection.sections = {"4.1"};
+  EXPECT_NE(BuildPlan(catalogue_, selection, capabilities_).error().message().find("--section"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace ra2cert

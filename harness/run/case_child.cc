@@ -1,0 +1,144 @@
+#include "harness/run/case_child.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "harness/run/case_signals.h"
+
+namespace ra2cert {
+namespace {
+
+class FirstProblemRecorder : public testing::EmptyTestEventListener {
+ public:
+  void OnTestPartResult(const testing::TestPartResult& part) override {
+    if (part.skipped()) {
+      if (skip_message.empty()) skip_message = part.message();
+      return;
+    }
+    if (!part.failed()) return;
+    ++failures;
+    if (failures > 1) return;
+    message = part.message();
+    file = part.file_name() ? part.file_name() : "";
+    line = part.line_number() > 0 ? part.line_number() : 0;
+    // GoogleTest reports an escaped exception as a failure without a location.
+    unexpected_exception = part.file_name() == nullptr &&
+                           message.find("exception") != std::string::npos;
+  }
+
+  std::string message, file, skip_message;
+  int line = 0, failures = 0;
+  bool unexpected_exception = false;
+};
+
+nlohmann::json Describe(const FirstProblemRecorder& recorder, const testing::TestResult& result) {
+  nlohmann::json out;
+  if (result.Failed()) {
+    const bool infra = case_signals_internal::FailureIsInfrastructure() ||
+                       recorder.unexpected_exception;
+    out["outcome"] = infra ? "Error" : "Failed";
+    std::string message = recorder.message;
+    if (recorder.failures > 1) {
+      message += "\n(and " + std::to_string(recorder.failures - 1) + " more failure(s); see the log)";
+    }
+    out["message"] = message;
+    out["file"] = recorder.file;
+    out["line"] = recorder.line;
+  } else if (result.Skipped()) {
+    out["outcome"] = "Skipped";
+    out["skip_kind"] =
+        case_signals_internal::SkipIsNotApplicable() ? "not-applicable" : "unverifiable";
+    out["message"] = recorder.skip_message;
+  } else {
+    out["outcome"] = "Passed";
+  }
+  return out;
+}
+
+bool WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return false;
+  }
+  return std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+}  // namespace
+
+int RunCaseChild(const std::string& gtest_name, const std::string& result_file) {
+  case_signals_internal::InstallInterruptHandler();
+  std::string filter = "--gtest_filter=" + gtest_name;
+  std::string program = "ra2cert-case";
+  std::vector<char*> argv = {program.data(), filter.data(), nullptr};
+  int argc = 2;
+  testing::InitGoogleTest(&argc, argv.data());
+  auto* recorder = new FirstProblemRecorder;  // owned by GoogleTest's listener list
+  testing::UnitTest::GetInstance()->listeners().Append(recorder);
+
+  const int status = RUN_ALL_TESTS();
+  const testing::UnitTest& unit = *testing::UnitTest::GetInstance();
+  nlohmann::json out;
+  if (unit.test_to_run_count() != 1) {
+    out = {{"outcome", "Error"},
+           {"message", "this binary has no case registered as '" + gtest_name + "'"}};
+  } else {
+    const testing::TestResult* result = nullptr;
+    for (int s = 0; s < unit.total_test_suite_count() && !result; ++s) {
+      const testing::TestSuite& suite = *unit.GetTestSuite(s);
+      for (int t = 0; t < suite.total_test_count(); ++t) {
+        if (suite.GetTestInfo(t)->should_run()) result = suite.GetTestInfo(t)->result();
+      }
+    }
+    out = Describe(*recorder, *result);
+  }
+  if (!WriteAtomically(result_file, out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))) {
+    std::fprintf(stderr, "ra2cert: cannot write the case result to %s\n", result_file.c_str());
+    return 3;
+  }
+  return status == 0 ? 0 : 1;
+}
+
+Status ApplyChildResult(const nlohmann::json& json, CaseResult& result);
+
+Status ReadCaseChildResult(const std::string& result_file, CaseResult& result) {
+  std::ifstream in(result_file);
+  if (!in) return Error("the case process wrote no result");
+  nlohmann::json json = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("outcome")) {
+    return Error("the case process wrote an unreadable result to " + result_file);
+  }
+  try {
+    return ApplyChildResult(json, result);
+  } catch (const nlohmann::json::exception& e) {
+    return Error("the case process wrote a malformed result to " + result_file + ": " + e.what());
+  }
+}
+
+Status ApplyChildResult(const nlohmann::json& json, CaseResult& result) {
+  const std::string outcome = json.value("outcome", "");
+  if (outcome == "Passed") {
+    result.outcome = Outcome::kPassed;
+  } else if (outcome == "Failed") {
+    result.outcome = Outcome::kFailed;
+  } else if (outcome == "Skipped") {
+    result.outcome = Outcome::kSkipped;
+    result.skip_kind = json.value("skip_kind", "") == "not-applicable" ? SkipKind::kNotApplicable
+                                                                       : SkipKind::kUnverifiable;
+  } else if (outcome == "Error") {
+    result.outcome = Outcome::kError;
+  } else {
+    return Error("the case process reported an unknown outcome '" + outcome + "'");
+  }
+  result.message = json.value("message", "");
+  result.file = json.value("file", "");
+  result.line = json.value("line", 0);
+  return Ok();
+}
+
+}  // namespace ra2cert
