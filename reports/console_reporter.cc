@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "harness/results/verdicts.h"
@@ -13,12 +13,16 @@ namespace ra2cert {
 namespace {
 const char* ColourOf(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kPassed: return "32";
-    case Outcome::kFailed: return "31";
+    case Outcome::kPassed:
+      return "32";
+    case Outcome::kFailed:
+      return "31";
     case Outcome::kError:
-    case Outcome::kTimedOut: return "35";
+    case Outcome::kTimedOut:
+      return "35";
     case Outcome::kSkipped:
-    case Outcome::kNotRun: return "33";
+    case Outcome::kNotRun:
+      return "33";
   }
   return "0";
 }
@@ -72,7 +76,8 @@ void ConsoleReporter::OnRunStart(const RunResult& run) {
 
 void ConsoleReporter::OnCaseStart(const CaseDefinition& definition, int attempt) {
   ++running_;
-  last_started_ = definition.meta.id + (attempt > 1 ? " (retry " + std::to_string(attempt - 1) + ")" : "");
+  last_started_ =
+      definition.meta.id + (attempt > 1 ? " (retry " + std::to_string(attempt - 1) + ")" : "");
 }
 
 void ConsoleReporter::OnCaseFinish(const CaseResult& c, const RunResult& run) {
@@ -102,8 +107,10 @@ void ConsoleReporter::OnCaseFinish(const CaseResult& c, const RunResult& run) {
 
 void ConsoleReporter::OnInterrupt(const RunResult&) {
   ClearStatus();
-  std::fputs("Interrupted: stopping running cases and writing partial results "
-             "(interrupt again to kill them now)\n", out_);
+  std::fputs(
+      "Interrupted: stopping running cases and writing partial results "
+      "(interrupt again to kill them now)\n",
+      out_);
 }
 
 void ConsoleReporter::OnRunFinish(const RunResult& run) {

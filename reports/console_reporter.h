@@ -10,7 +10,7 @@
 namespace ra2cert {
 
 struct ConsoleStyle {
-  bool live = false;   // redraw a status line (a TTY)
+  bool live = false;  // redraw a status line (a TTY)
   bool colour = false;
 
   static ConsoleStyle Detect(FILE* stream);  // isatty + NO_COLOR + TERM=dumb

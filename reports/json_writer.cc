@@ -7,9 +7,12 @@ namespace ra2cert {
 namespace {
 const char* SkipKindName(SkipKind kind) {
   switch (kind) {
-    case SkipKind::kNone: return "";
-    case SkipKind::kUnverifiable: return "unverifiable";
-    case SkipKind::kNotApplicable: return "not-applicable";
+    case SkipKind::kNone:
+      return "";
+    case SkipKind::kUnverifiable:
+      return "unverifiable";
+    case SkipKind::kNotApplicable:
+      return "not-applicable";
   }
   return "";
 }

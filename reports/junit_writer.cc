@@ -113,12 +113,19 @@ class Writer {
     }
     const char* element = nullptr;
     switch (c.outcome) {
-      case Outcome::kPassed: return;
-      case Outcome::kFailed: element = "failure"; break;
+      case Outcome::kPassed:
+        return;
+      case Outcome::kFailed:
+        element = "failure";
+        break;
       case Outcome::kError:
-      case Outcome::kTimedOut: element = "error"; break;
+      case Outcome::kTimedOut:
+        element = "error";
+        break;
       case Outcome::kSkipped:
-      case Outcome::kNotRun: element = "skipped"; break;
+      case Outcome::kNotRun:
+        element = "skipped";
+        break;
     }
     auto node = testcase.append_child(element);
     std::string message = c.message;
@@ -129,8 +136,9 @@ class Writer {
     std::string body;
     if (!c.file.empty()) body += c.file + ":" + std::to_string(c.line) + "\n";
     body += message + "\n";
-    const std::string log = ReadFileTail(
-        (std::filesystem::path(options_.output_dir) / c.log_path).string(), options_.max_text_bytes);
+    const std::string log =
+        ReadFileTail((std::filesystem::path(options_.output_dir) / c.log_path).string(),
+                     options_.max_text_bytes);
     if (!log.empty()) body += "\n--- log (" + c.log_path + ") ---\n" + log;
     node.text().set(XmlSafeText(BoundText(body, options_.max_text_bytes)).c_str());
   }
@@ -141,9 +149,7 @@ class Writer {
     return out;
   }
 
-  static std::string FirstLine(const std::string& text) {
-    return text.substr(0, text.find('\n'));
-  }
+  static std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
   const RunResult& run_;
   const JUnitOptions& options_;

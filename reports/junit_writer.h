@@ -15,7 +15,7 @@ enum class JUnitFlavor { kStrict, kExtended };
 struct JUnitOptions {
   JUnitFlavor flavor = JUnitFlavor::kStrict;
   std::string output_dir;  // where the case logs are, for log tails in failures
-  size_t max_text_bytes = 64 * 1024;
+  size_t max_text_bytes = size_t{64} * 1024;
 };
 
 std::string RenderJUnit(const RunResult& run, const JUnitOptions& options);

@@ -35,7 +35,8 @@ class JUnitWriterTest : public testing::Test {
     run_.cases[1].log_path = "logs/4.4.002.log";
     // A huge log with escape sequences and a NUL: bounded, filtered, still valid.
     std::ofstream log(dir_ / "logs/4.4.002.log", std::ios::binary);
-    log << "FIRST-LINE\n" << std::string(500000, 'y') << std::string("\x1B[0m\0", 5) << "\nLAST-LINE\n";
+    log << "FIRST-LINE\n"
+        << std::string(500000, 'y') << std::string("\x1B[0m\0", 5) << "\nLAST-LINE\n";
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -63,8 +64,8 @@ class JUnitWriterTest : public testing::Test {
   int Validate(const std::string& xml) {
     const auto path = dir_ / "junit.xml";
     std::ofstream(path) << xml;
-    const std::string command = "xmllint --noout --schema " + std::string(RA2CERT_JUNIT_XSD) +
-                                " " + path.string() + " 2>" + (dir_ / "xmllint.err").string();
+    const std::string command = "xmllint --noout --schema " + std::string(RA2CERT_JUNIT_XSD) + " " +
+                                path.string() + " 2>" + (dir_ / "xmllint.err").string();
     return std::system(command.c_str());
   }
 
@@ -96,7 +97,8 @@ TEST_F(JUnitWriterTest, MapsOutcomesCountsAndProperties) {
   EXPECT_STREQ(runtimes.attribute("time").value(), "3.750");
   auto properties = runtimes.child("properties");
   EXPECT_STREQ(properties.find_child_by_attribute("property", "name", "4.4.002.requirements")
-                   .attribute("value").value(),
+                   .attribute("value")
+                   .value(),
                "ra2.crt.002 ra2.crt.001");
   auto cni = suites.find_child_by_attribute("testsuite", "package", "ra2cert.4.5");
   EXPECT_STREQ(cni.attribute("errors").value(), "1");  // TimedOut is an error

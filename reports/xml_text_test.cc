@@ -20,10 +20,13 @@ TEST(XmlTextTest, EscapesCharactersXmlForbids) {
 
 TEST(XmlTextTest, ReplacesInvalidUtf8) {
   const std::string replacement = "\xEF\xBF\xBD";
-  EXPECT_EQ(XmlSafeText("bad\xFF" "byte"), "bad" + replacement + "byte");
+  EXPECT_EQ(XmlSafeText("bad\xFF"
+                        "byte"),
+            "bad" + replacement + "byte");
   EXPECT_EQ(XmlSafeText("cut\xE2\x82"), "cut" + replacement + replacement);
   EXPECT_EQ(XmlSafeText("overlong\xC0\xAF"), "overlong" + replacement + replacement);
-  EXPECT_EQ(XmlSafeText("surrogate\xED\xA0\x80"), "surrogate" + replacement + replacement + replacement);
+  EXPECT_EQ(XmlSafeText("surrogate\xED\xA0\x80"),
+            "surrogate" + replacement + replacement + replacement);
 }
 
 TEST(XmlTextTest, BoundKeepsHeadAndTailOnCharacterBoundaries) {

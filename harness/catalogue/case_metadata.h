@@ -13,7 +13,7 @@ struct CaseMetadata {
   std::string title;                      // one line, says what is checked
   std::vector<std::string> requirements;  // ids from suites/requirements.yaml
   std::vector<std::string> profiles = {"basic", "network-intensive"};
-  std::vector<std::string> needs;         // capabilities: "cluster", "cri", "helm", ...
+  std::vector<std::string> needs;  // capabilities: "cluster", "cri", "helm", ...
   std::chrono::seconds timeout{60};
 };
 

@@ -35,8 +35,8 @@ std::vector<std::string> ProblemsOf(const CaseDefinition& c, const RequirementSe
   }
   for (const auto& need : c.meta.needs) {
     if (!IsKnownCapability(need)) {
-      problems.push_back(where + ": unknown need '" + need + "' (known: " +
-                         KnownCapabilityList() + ")");
+      problems.push_back(where + ": unknown need '" + need + "' (known: " + KnownCapabilityList() +
+                         ")");
     }
   }
   if (c.meta.timeout.count() <= 0) problems.push_back(where + ": timeout must be positive");

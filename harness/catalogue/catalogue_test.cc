@@ -17,8 +17,8 @@ CaseDefinition Case(std::string id, std::vector<std::string> requirements = {"ra
 }
 
 TEST(CatalogueTest, SortsValidCasesById) {
-  auto catalogue = BuildCatalogue({Case("4.4.002"), Case("4.2.001"), Case("4.4.001")},
-                                  BuiltinRequirements());
+  auto catalogue =
+      BuildCatalogue({Case("4.4.002"), Case("4.2.001"), Case("4.4.001")}, BuiltinRequirements());
   ASSERT_TRUE(catalogue) << catalogue.error().message();
   ASSERT_EQ(catalogue->cases.size(), 3u);
   EXPECT_EQ(catalogue->cases[0].meta.id, "4.2.001");
@@ -56,9 +56,9 @@ TEST(CatalogueTest, RejectsMalformedIdsSectionsNeedsProfilesAndTimeouts) {
   auto bad_timeout = Case("4.4.004");
   bad_timeout.meta.timeout = std::chrono::seconds(0);
   auto no_requirement = Case("4.4.005", {});
-  auto catalogue = BuildCatalogue(
-      {bad_id, bad_section, bad_need, bad_profile, bad_timeout, no_requirement},
-      BuiltinRequirements());
+  auto catalogue =
+      BuildCatalogue({bad_id, bad_section, bad_need, bad_profile, bad_timeout, no_requirement},
+                     BuiltinRequirements());
   ASSERT_FALSE(catalogue);
   const std::string& message = catalogue.error().message();
   for (const char* expected :

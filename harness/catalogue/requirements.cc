@@ -46,7 +46,8 @@ Result<RequirementSet> ParseRequirements(const std::string& yaml_text, const std
   } catch (const YAML::Exception& e) {
     return Error(source + ": not valid YAML: " + e.what());
   }
-  if (!root.IsMap()) return Error(source + ": expected a mapping with 'sections' and 'requirements'");
+  if (!root.IsMap())
+    return Error(source + ": expected a mapping with 'sections' and 'requirements'");
   RequirementSet set;
   const YAML::Node sections = root["sections"];
   if (!sections || !sections.IsMap()) return Error(source + ": 'sections' must be a mapping");
@@ -60,8 +61,10 @@ Result<RequirementSet> ParseRequirements(const std::string& yaml_text, const std
     const std::string where = Where(source, entry);
     if (!entry.IsMap()) return Error(where + ": each requirement must be a mapping");
     Requirement requirement;
-    for (auto [key, field] : {std::pair{"id", &requirement.id}, {"section", &requirement.section},
-                              {"kind", &requirement.kind}, {"testable", &requirement.testable},
+    for (auto [key, field] : {std::pair{"id", &requirement.id},
+                              {"section", &requirement.section},
+                              {"kind", &requirement.kind},
+                              {"testable", &requirement.testable},
                               {"text", &requirement.text}}) {
       auto value = RequiredString(entry, key, where);
       if (!value) return value.error();

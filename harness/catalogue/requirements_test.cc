@@ -34,19 +34,21 @@ TEST(RequirementsTest, ErrorsNameTheSourceLineAndField) {
 }
 
 TEST(RequirementsTest, RejectsDuplicatesMissingFieldsAndNonYaml) {
-  EXPECT_FALSE(ParseRequirements(
-      "sections: {\"4.4\": R}\nrequirements:\n"
-      "  - {id: a.1, section: \"4.4\", kind: must, testable: api, text: x}\n"
-      "  - {id: a.1, section: \"4.4\", kind: must, testable: api, text: y}\n",
-      "r.yaml"));
+  EXPECT_FALSE(
+      ParseRequirements("sections: {\"4.4\": R}\nrequirements:\n"
+                        "  - {id: a.1, section: \"4.4\", kind: must, testable: api, text: x}\n"
+                        "  - {id: a.1, section: \"4.4\", kind: must, testable: api, text: y}\n",
+                        "r.yaml"));
   auto missing = ParseRequirements(
-      "sections: {\"4.4\": R}\nrequirements:\n  - {id: a.1, section: \"4.4\", kind: must}\n", "r.yaml");
+      "sections: {\"4.4\": R}\nrequirements:\n  - {id: a.1, section: \"4.4\", kind: must}\n",
+      "r.yaml");
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message().find("missing 'testable'"), std::string::npos);
   EXPECT_FALSE(ParseRequirements("{ unclosed", "r.yaml"));
-  EXPECT_FALSE(ParseRequirements(
-      "sections: {\"4.4\": R}\nrequirements:\n"
-      "  - {id: a.1, section: \"9.9\", kind: must, testable: api, text: x}\n", "r.yaml"));
+  EXPECT_FALSE(
+      ParseRequirements("sections: {\"4.4\": R}\nrequirements:\n"
+                        "  - {id: a.1, section: \"9.9\", kind: must, testable: api, text: x}\n",
+                        "r.yaml"));
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 #include <iostream>
 
 #include "environments/environment.h"
+#include "harness/catalogue/case_registry.h"
 #include "harness/catalogue/catalogue.h"
 #include "harness/catalogue/catalogue_listing.h"
-#include "harness/catalogue/case_registry.h"
 #include "harness/config/run_options.h"
 #include "harness/results/verdicts.h"
 #include "harness/run/case_child.h"
@@ -50,9 +50,11 @@ std::string Hostname() {
 
 void AddSelectionFlags(CLI::App& command, Selection& selection) {
   command.add_option("--profile", selection.profile, "RA2 profile: basic or network-intensive");
-  command.add_option("--section", selection.sections, "only this RA2 section (repeatable), e.g. 4.4");
+  command.add_option("--section", selection.sections,
+                     "only this RA2 section (repeatable), e.g. 4.4");
   command.add_option("--focus", selection.focus, "only cases whose 'id title' matches this regex");
-  command.add_option("--skip", selection.skip, "leave out cases whose 'id title' matches this regex");
+  command.add_option("--skip", selection.skip,
+                     "leave out cases whose 'id title' matches this regex");
 }
 
 int List(const Selection& selection, const std::string& format) {
@@ -69,7 +71,8 @@ int List(const Selection& selection, const std::string& format) {
 int PrintPlan(const Plan& plan) {
   for (const auto& c : plan.cases) {
     std::printf("%-9s %-8s %s%s\n", c.definition->meta.id.c_str(), c.runs ? "run" : "skip",
-                c.definition->meta.title.c_str(), c.runs ? "" : ("  (" + c.skip_reason + ")").c_str());
+                c.definition->meta.title.c_str(),
+                c.runs ? "" : ("  (" + c.skip_reason + ")").c_str());
   }
   std::printf("%d case(s) planned to run, %d skipped\n", plan.RunnableCount(),
               static_cast<int>(plan.cases.size()) - plan.RunnableCount());
@@ -114,8 +117,8 @@ int Run(RunOptions options, const std::string& config_path, const CLI::App& comm
     std::fprintf(stderr, "ra2cert: %s\n", cluster.error().message().c_str());
     return kExitInfrastructure;
   }
-  auto plan = BuildPlan(*catalogue, options.selection, cluster->capabilities,
-                        options.timeout_multiplier);
+  auto plan =
+      BuildPlan(*catalogue, options.selection, cluster->capabilities, options.timeout_multiplier);
   if (!plan) return UsageError(plan.error().message());
   if (options.dry_run) return PrintPlan(*plan);
 
@@ -136,9 +139,8 @@ int Run(RunOptions options, const std::string& config_path, const CLI::App& comm
   orchestration.case_env = cluster->case_env;
 
   ConsoleReporter console(stdout, ConsoleStyle::Detect(stdout));
-  FileReporter files(options.output_dir, options.junit_flavor == "extended"
-                                             ? JUnitFlavor::kExtended
-                                             : JUnitFlavor::kStrict);
+  FileReporter files(options.output_dir, options.junit_flavor == "extended" ? JUnitFlavor::kExtended
+                                                                            : JUnitFlavor::kStrict);
   const RunResult run = RunPlan(*plan, std::move(header), orchestration, {&console, &files});
   if (!files.write_error().empty()) {
     std::fprintf(stderr, "ra2cert: writing results failed: %s\n", files.write_error().c_str());
@@ -179,15 +181,19 @@ int Main(int argc, char** argv) {
   std::string config_path;
   auto* run = app.add_subcommand("run", "run the selected cases and write the reports");
   run->add_option("--config", config_path, "YAML file with any of the flags below as keys");
-  run->add_option("--kubeconfig", run_options.kubeconfig, "attach to the cluster of this kubeconfig");
+  run->add_option("--kubeconfig", run_options.kubeconfig,
+                  "attach to the cluster of this kubeconfig");
   run->add_option("--context", run_options.context, "kubeconfig context to use");
   AddSelectionFlags(*run, run_options.selection);
   run->add_option("--parallel", run_options.parallel, "cases to run at once");
-  run->add_option("--retries", run_options.retries, "rerun a failing case up to N times (then flaky)");
-  run->add_option("--timeout-multiplier", run_options.timeout_multiplier, "scale every case's timeout");
+  run->add_option("--retries", run_options.retries,
+                  "rerun a failing case up to N times (then flaky)");
+  run->add_option("--timeout-multiplier", run_options.timeout_multiplier,
+                  "scale every case's timeout");
   run->add_option("--stop-grace", run_options.stop_grace_seconds,
                   "seconds a stopped case may clean up before it is killed");
-  run->add_option("--output-dir", run_options.output_dir, "where junit.xml, results.json and logs go");
+  run->add_option("--output-dir", run_options.output_dir,
+                  "where junit.xml, results.json and logs go");
   run->add_option("--junit-flavor", run_options.junit_flavor, "strict (Ant schema) or extended");
   run->add_flag("--dry-run", run_options.dry_run, "print the plan and stop");
 

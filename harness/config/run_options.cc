@@ -45,19 +45,40 @@ using Applier = std::function<Status(const YAML::Node&, const std::string&, RunO
 
 const std::map<std::string, Applier>& Appliers() {
   static const std::map<std::string, Applier> appliers = {
-      {"kubeconfig", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a path", o.kubeconfig); }},
-      {"context", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a context name", o.context); }},
-      {"profile", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a profile name", o.selection.profile); }},
-      {"sections", [](auto& n, auto& w, RunOptions& o) { return ReadStringList(n, w, o.selection.sections); }},
-      {"focus", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a regular expression", o.selection.focus); }},
-      {"skip", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a regular expression", o.selection.skip); }},
-      {"parallel", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a whole number", o.parallel); }},
-      {"retries", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a whole number", o.retries); }},
-      {"timeout-multiplier", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a number", o.timeout_multiplier); }},
-      {"stop-grace", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a number of seconds", o.stop_grace_seconds); }},
-      {"output-dir", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a path", o.output_dir); }},
-      {"junit-flavor", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "strict or extended", o.junit_flavor); }},
-      {"dry-run", [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "true or false", o.dry_run); }},
+      {"kubeconfig",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a path", o.kubeconfig); }},
+      {"context",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a context name", o.context); }},
+      {"profile", [](auto& n, auto& w,
+                     RunOptions& o) { return Read(n, w, "a profile name", o.selection.profile); }},
+      {"sections",
+       [](auto& n, auto& w, RunOptions& o) { return ReadStringList(n, w, o.selection.sections); }},
+      {"focus",
+       [](auto& n, auto& w, RunOptions& o) {
+         return Read(n, w, "a regular expression", o.selection.focus);
+       }},
+      {"skip", [](auto& n, auto& w,
+                  RunOptions& o) { return Read(n, w, "a regular expression", o.selection.skip); }},
+      {"parallel",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a whole number", o.parallel); }},
+      {"retries",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a whole number", o.retries); }},
+      {"timeout-multiplier",
+       [](auto& n, auto& w, RunOptions& o) {
+         return Read(n, w, "a number", o.timeout_multiplier);
+       }},
+      {"stop-grace",
+       [](auto& n, auto& w, RunOptions& o) {
+         return Read(n, w, "a number of seconds", o.stop_grace_seconds);
+       }},
+      {"output-dir",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a path", o.output_dir); }},
+      {"junit-flavor",
+       [](auto& n, auto& w, RunOptions& o) {
+         return Read(n, w, "strict or extended", o.junit_flavor);
+       }},
+      {"dry-run",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "true or false", o.dry_run); }},
   };
   return appliers;
 }
@@ -99,9 +120,11 @@ Status ApplyConfigFile(const std::string& path, RunOptions& options) {
     const std::string key = entry.first.Scalar();
     auto applier = Appliers().find(key);
     if (applier == Appliers().end()) {
-      return Error(Where(path, entry.first, key) + ": unknown setting (known: " + KnownKeys() + ")");
+      return Error(Where(path, entry.first, key) + ": unknown setting (known: " + KnownKeys() +
+                   ")");
     }
-    if (auto status = applier->second(entry.second, Where(path, entry.second, key), options); !status) {
+    if (auto status = applier->second(entry.second, Where(path, entry.second, key), options);
+        !status) {
       return status;
     }
   }

@@ -8,14 +8,14 @@ namespace {
 // The vocabulary of needs. A new capability is added here together with the provider
 // code that discovers it.
 constexpr std::array<std::string_view, 8> kKnown = {
-    "cluster",           // a reachable Kubernetes API server
-    "cri",               // a CRI socket the harness can call
-    "helm",              // a Helm v3 client on PATH
-    "runtime-class",     // at least one RuntimeClass besides the default
-    "sandbox-runtime",   // a RuntimeClass whose handler isolates (gVisor, Kata)
-    "windows-nodes",     // at least one node with kubernetes.io/os=windows
-    "multi-node",        // at least one control-plane node and one worker
-    "local-cluster",     // the cluster was spun up by ra2cert (its hosts are inspectable)
+    "cluster",          // a reachable Kubernetes API server
+    "cri",              // a CRI socket the harness can call
+    "helm",             // a Helm v3 client on PATH
+    "runtime-class",    // at least one RuntimeClass besides the default
+    "sandbox-runtime",  // a RuntimeClass whose handler isolates (gVisor, Kata)
+    "windows-nodes",    // at least one node with kubernetes.io/os=windows
+    "multi-node",       // at least one control-plane node and one worker
+    "local-cluster",    // the cluster was spun up by ra2cert (its hosts are inspectable)
 };
 }  // namespace
 

@@ -66,8 +66,8 @@ Result<Plan> BuildPlan(const Catalogue& catalogue, const Selection& selection,
   for (const CaseDefinition* c : *selected) {
     PlannedCase planned;
     planned.definition = c;
-    planned.timeout = std::chrono::milliseconds(
-        static_cast<long long>(std::llround(c->meta.timeout.count() * 1000.0 * timeout_multiplier)));
+    planned.timeout = std::chrono::milliseconds(static_cast<long long>(
+        std::llround(static_cast<double>(c->meta.timeout.count()) * 1000.0 * timeout_multiplier)));
     for (const auto& need : c->meta.needs) {
       if (!capabilities.Has(need)) {
         planned.runs = false;

@@ -4,12 +4,18 @@ namespace ra2cert {
 
 const char* OutcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kPassed: return "Passed";
-    case Outcome::kFailed: return "Failed";
-    case Outcome::kSkipped: return "Skipped";
-    case Outcome::kError: return "Error";
-    case Outcome::kTimedOut: return "TimedOut";
-    case Outcome::kNotRun: return "NotRun";
+    case Outcome::kPassed:
+      return "Passed";
+    case Outcome::kFailed:
+      return "Failed";
+    case Outcome::kSkipped:
+      return "Skipped";
+    case Outcome::kError:
+      return "Error";
+    case Outcome::kTimedOut:
+      return "TimedOut";
+    case Outcome::kNotRun:
+      return "NotRun";
   }
   return "Unknown";
 }
@@ -19,8 +25,7 @@ bool Executed(Outcome outcome) {
 }
 
 bool IsProblem(Outcome outcome) {
-  return outcome == Outcome::kFailed || outcome == Outcome::kError ||
-         outcome == Outcome::kTimedOut;
+  return outcome == Outcome::kFailed || outcome == Outcome::kError || outcome == Outcome::kTimedOut;
 }
 
 }  // namespace ra2cert

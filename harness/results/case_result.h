@@ -12,9 +12,9 @@ namespace ra2cert {
 enum class Outcome { kPassed, kFailed, kSkipped, kError, kTimedOut, kNotRun };
 enum class SkipKind { kNone, kUnverifiable, kNotApplicable };
 
-const char* OutcomeName(Outcome outcome);    // "Passed", "Failed", ...
-bool Executed(Outcome outcome);              // ran to a verdict or broke: not Skipped/NotRun
-bool IsProblem(Outcome outcome);             // Failed, Error or TimedOut
+const char* OutcomeName(Outcome outcome);  // "Passed", "Failed", ...
+bool Executed(Outcome outcome);            // ran to a verdict or broke: not Skipped/NotRun
+bool IsProblem(Outcome outcome);           // Failed, Error or TimedOut
 
 struct CaseResult {
   CaseDefinition definition;

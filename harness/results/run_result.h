@@ -21,7 +21,7 @@ struct RunResult {
   std::chrono::system_clock::time_point started{};
   std::chrono::system_clock::time_point finished{};
   bool interrupted = false;
-  bool complete = false;  // false while a run is still in progress (incremental writes)
+  bool complete = false;          // false while a run is still in progress (incremental writes)
   std::vector<CaseResult> cases;  // plan order
   const RequirementSet* requirements = nullptr;
 };

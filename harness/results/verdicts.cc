@@ -12,7 +12,8 @@ bool InScope(const Requirement& requirement, const Selection& selection) {
          selection.sections.end();
 }
 
-RequirementVerdict Judge(const Requirement& requirement, const std::vector<const CaseResult*>& covering) {
+RequirementVerdict Judge(const Requirement& requirement,
+                         const std::vector<const CaseResult*>& covering) {
   RequirementVerdict verdict{&requirement, RequirementStatus::kNotVerified, {}, {}};
   int passed = 0, not_applicable = 0;
   const CaseResult* failed = nullptr;
@@ -35,8 +36,8 @@ RequirementVerdict Judge(const Requirement& requirement, const std::vector<const
     verdict.status = RequirementStatus::kVerifiedFail;
     verdict.reason = failed->definition.meta.id + " failed";
   } else if (unverified) {
-    verdict.reason = unverified->definition.meta.id + " " +
-                     std::string(OutcomeName(unverified->outcome));
+    verdict.reason =
+        unverified->definition.meta.id + " " + std::string(OutcomeName(unverified->outcome));
     if (!unverified->message.empty()) verdict.reason += ": " + unverified->message;
   } else if (passed > 0) {
     verdict.status = RequirementStatus::kVerifiedPass;
@@ -51,19 +52,26 @@ RequirementVerdict Judge(const Requirement& requirement, const std::vector<const
 
 const char* RequirementStatusName(RequirementStatus status) {
   switch (status) {
-    case RequirementStatus::kVerifiedPass: return "verified-pass";
-    case RequirementStatus::kVerifiedFail: return "verified-fail";
-    case RequirementStatus::kNotVerified: return "not-verified";
-    case RequirementStatus::kNotApplicable: return "not-applicable";
+    case RequirementStatus::kVerifiedPass:
+      return "verified-pass";
+    case RequirementStatus::kVerifiedFail:
+      return "verified-fail";
+    case RequirementStatus::kNotVerified:
+      return "not-verified";
+    case RequirementStatus::kNotApplicable:
+      return "not-applicable";
   }
   return "unknown";
 }
 
 const char* RunVerdictName(RunVerdict verdict) {
   switch (verdict) {
-    case RunVerdict::kConformant: return "conformant";
-    case RunVerdict::kNotConformant: return "not-conformant";
-    case RunVerdict::kIncomplete: return "incomplete";
+    case RunVerdict::kConformant:
+      return "conformant";
+    case RunVerdict::kNotConformant:
+      return "not-conformant";
+    case RunVerdict::kIncomplete:
+      return "incomplete";
   }
   return "unknown";
 }
@@ -91,10 +99,18 @@ ConformanceSummary Summarise(const RunResult& run,
     if (v.requirement->kind != "must") continue;
     ++summary.must_total;
     switch (v.status) {
-      case RequirementStatus::kVerifiedPass: ++summary.must_pass; break;
-      case RequirementStatus::kVerifiedFail: ++summary.must_fail; break;
-      case RequirementStatus::kNotVerified: ++summary.must_not_verified; break;
-      case RequirementStatus::kNotApplicable: ++summary.must_not_applicable; break;
+      case RequirementStatus::kVerifiedPass:
+        ++summary.must_pass;
+        break;
+      case RequirementStatus::kVerifiedFail:
+        ++summary.must_fail;
+        break;
+      case RequirementStatus::kNotVerified:
+        ++summary.must_not_verified;
+        break;
+      case RequirementStatus::kNotApplicable:
+        ++summary.must_not_applicable;
+        break;
     }
   }
   if (summary.must_fail > 0) {

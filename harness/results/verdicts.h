@@ -13,7 +13,7 @@ enum class RequirementStatus { kVerifiedPass, kVerifiedFail, kNotVerified, kNotA
 enum class RunVerdict { kConformant, kNotConformant, kIncomplete };
 
 const char* RequirementStatusName(RequirementStatus status);  // "verified-pass", ...
-const char* RunVerdictName(RunVerdict verdict);                // "conformant", ...
+const char* RunVerdictName(RunVerdict verdict);               // "conformant", ...
 
 struct RequirementVerdict {
   const Requirement* requirement = nullptr;
@@ -25,8 +25,7 @@ struct RequirementVerdict {
 struct ConformanceSummary {
   std::string profile;
   RunVerdict verdict = RunVerdict::kIncomplete;
-  int must_total = 0, must_pass = 0, must_fail = 0, must_not_verified = 0,
-      must_not_applicable = 0;
+  int must_total = 0, must_pass = 0, must_fail = 0, must_not_verified = 0, must_not_applicable = 0;
   int executed_cases = 0;
 };
 

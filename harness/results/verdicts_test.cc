@@ -6,7 +6,7 @@ namespace ra2cert {
 namespace {
 
 CaseResult MakeCase(std::string id, std::vector<std::string> requirements, Outcome outcome,
-                  SkipKind skip = SkipKind::kNone) {
+                    SkipKind skip = SkipKind::kNone) {
   CaseResult c;
   c.definition.meta.id = std::move(id);
   c.definition.meta.requirements = std::move(requirements);
@@ -23,7 +23,8 @@ RunResult MakeRun(std::vector<CaseResult> cases, std::vector<std::string> sectio
   return run;
 }
 
-const RequirementVerdict& Find(const std::vector<RequirementVerdict>& verdicts, const std::string& id) {
+const RequirementVerdict& Find(const std::vector<RequirementVerdict>& verdicts,
+                               const std::string& id) {
   for (const auto& v : verdicts) {
     if (v.requirement->id == id) return v;
   }
@@ -33,11 +34,12 @@ const RequirementVerdict& Find(const std::vector<RequirementVerdict>& verdicts, 
 }
 
 TEST(VerdictsTest, RollsUpCaseOutcomesPerRequirement) {
-  auto run = MakeRun({MakeCase("4.4.001", {"ra2.crt.001"}, Outcome::kPassed),
-                  MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kPassed),
-                  MakeCase("4.4.003", {"ra2.crt.002"}, Outcome::kFailed),
-                  MakeCase("4.4.004", {"draft.4.4.sandbox"}, Outcome::kSkipped, SkipKind::kNotApplicable),
-                  MakeCase("4.4.005", {"sec.sys.021"}, Outcome::kTimedOut)});
+  auto run = MakeRun(
+      {MakeCase("4.4.001", {"ra2.crt.001"}, Outcome::kPassed),
+       MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kPassed),
+       MakeCase("4.4.003", {"ra2.crt.002"}, Outcome::kFailed),
+       MakeCase("4.4.004", {"draft.4.4.sandbox"}, Outcome::kSkipped, SkipKind::kNotApplicable),
+       MakeCase("4.4.005", {"sec.sys.021"}, Outcome::kTimedOut)});
   const auto verdicts = RollUpRequirements(run);
   EXPECT_EQ(verdicts.size(), 4u);  // only section 4.4 is in scope
   EXPECT_EQ(Find(verdicts, "ra2.crt.001").status, RequirementStatus::kVerifiedPass);
@@ -51,8 +53,9 @@ TEST(VerdictsTest, RollsUpCaseOutcomesPerRequirement) {
 }
 
 TEST(VerdictsTest, ZeroExecutedCasesIsNeverAPass) {
-  auto run = MakeRun({MakeCase("4.4.001", {"ra2.crt.001"}, Outcome::kSkipped, SkipKind::kUnverifiable),
-                  MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kNotRun)});
+  auto run =
+      MakeRun({MakeCase("4.4.001", {"ra2.crt.001"}, Outcome::kSkipped, SkipKind::kUnverifiable),
+               MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kNotRun)});
   const auto verdicts = RollUpRequirements(run);
   EXPECT_EQ(Find(verdicts, "ra2.crt.001").status, RequirementStatus::kNotVerified);
   EXPECT_EQ(Find(verdicts, "ra2.crt.002").status, RequirementStatus::kNotVerified);
@@ -63,8 +66,8 @@ TEST(VerdictsTest, ZeroExecutedCasesIsNeverAPass) {
 
 TEST(VerdictsTest, ConformantOnlyWhenEveryMustInScopeIsVerified) {
   auto run = MakeRun({MakeCase("4.4.001", {"ra2.crt.001"}, Outcome::kPassed),
-                  MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kPassed),
-                  MakeCase("4.4.003", {"draft.4.4.sandbox"}, Outcome::kPassed)});
+                      MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kPassed),
+                      MakeCase("4.4.003", {"draft.4.4.sandbox"}, Outcome::kPassed)});
   // sec.sys.021 is a must in 4.4 that no case covers.
   auto verdicts = RollUpRequirements(run);
   EXPECT_EQ(Find(verdicts, "sec.sys.021").reason, "no selected case covers it");
@@ -79,7 +82,7 @@ TEST(VerdictsTest, ConformantOnlyWhenEveryMustInScopeIsVerified) {
 
 TEST(VerdictsTest, InfrastructureErrorsAloneExitThree) {
   auto run = MakeRun({MakeCase("4.4.001", {"ra2.crt.001"}, Outcome::kPassed),
-                  MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kError)});
+                      MakeCase("4.4.002", {"ra2.crt.002"}, Outcome::kError)});
   EXPECT_EQ(RunExitCode(run), 3);
   EXPECT_EQ(Find(RollUpRequirements(run), "ra2.crt.002").status, RequirementStatus::kNotVerified);
 }

@@ -27,8 +27,8 @@ class FirstProblemRecorder : public testing::EmptyTestEventListener {
     file = part.file_name() ? part.file_name() : "";
     line = part.line_number() > 0 ? part.line_number() : 0;
     // GoogleTest reports an escaped exception as a failure without a location.
-    unexpected_exception = part.file_name() == nullptr &&
-                           message.find("exception") != std::string::npos;
+    unexpected_exception =
+        part.file_name() == nullptr && message.find("exception") != std::string::npos;
   }
 
   std::string message, file, skip_message;
@@ -39,12 +39,13 @@ class FirstProblemRecorder : public testing::EmptyTestEventListener {
 nlohmann::json Describe(const FirstProblemRecorder& recorder, const testing::TestResult& result) {
   nlohmann::json out;
   if (result.Failed()) {
-    const bool infra = case_signals_internal::FailureIsInfrastructure() ||
-                       recorder.unexpected_exception;
+    const bool infra =
+        case_signals_internal::FailureIsInfrastructure() || recorder.unexpected_exception;
     out["outcome"] = infra ? "Error" : "Failed";
     std::string message = recorder.message;
     if (recorder.failures > 1) {
-      message += "\n(and " + std::to_string(recorder.failures - 1) + " more failure(s); see the log)";
+      message +=
+          "\n(and " + std::to_string(recorder.failures - 1) + " more failure(s); see the log)";
     }
     out["message"] = message;
     out["file"] = recorder.file;
@@ -97,7 +98,8 @@ int RunCaseChild(const std::string& gtest_name, const std::string& result_file) 
     }
     out = Describe(*recorder, *result);
   }
-  if (!WriteAtomically(result_file, out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))) {
+  if (!WriteAtomically(result_file,
+                       out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))) {
     std::fprintf(stderr, "ra2cert: cannot write the case result to %s\n", result_file.c_str());
     return 3;
   }

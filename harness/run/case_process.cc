@@ -71,8 +71,8 @@ Result<std::unique_ptr<CaseProcess>> CaseProcess::Start(const ProcessLaunch& lau
   std::error_code ec;
   auto impl = std::make_unique<Impl>();
   impl->child = bp::child(bp::exe = launch.executable, bp::args = launch.args, env,
-                          bp::std_in < null_in, (bp::std_out & bp::std_err) > log,
-                          bp::limit_handles, bp::extend::on_exec_setup = setup, ec);
+                          bp::std_in<null_in, (bp::std_out & bp::std_err)> log, bp::limit_handles,
+                          bp::extend::on_exec_setup = setup, ec);
   std::fclose(log);
   std::fclose(null_in);
   if (ec) return Error("cannot start " + launch.executable + ": " + ec.message());

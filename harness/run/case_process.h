@@ -26,8 +26,8 @@ namespace ra2cert {
 
 struct ExitStatus {
   bool signaled = false;
-  int code = 0;    // exit code when !signaled
-  int signal = 0;  // terminating signal when signaled
+  int code = 0;                  // exit code when !signaled
+  int signal = 0;                // terminating signal when signaled
   std::string Describe() const;  // "exit code 3", "killed by signal 11 (Segmentation fault)"
 };
 

@@ -9,7 +9,8 @@
 namespace ra2cert {
 namespace {
 int pipe_fds[2] = {-1, -1};
-struct sigaction previous_int {}, previous_term {};
+struct sigaction previous_int {
+}, previous_term{};
 
 extern "C" void OnSignal(int) {
   const int saved = errno;

@@ -11,8 +11,8 @@ class InterruptWatch {
   InterruptWatch(const InterruptWatch&) = delete;
   InterruptWatch& operator=(const InterruptWatch&) = delete;
 
-  int fd() const;    // readable after a signal
-  int Drain();       // how many signals arrived since the last call
+  int fd() const;  // readable after a signal
+  int Drain();     // how many signals arrived since the last call
 };
 
 }  // namespace ra2cert

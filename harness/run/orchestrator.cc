@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <deque>
 #include <filesystem>
 #include <memory>
@@ -104,9 +105,9 @@ class Orchestration {
     RunningCase running;
     running.index = index;
     running.attempt = attempt;
-    running.result_file =
-        (fs::path(options_.output_dir) / ".work" / (base + ".attempt" + std::to_string(attempt) + ".json"))
-            .string();
+    running.result_file = (fs::path(options_.output_dir) / ".work" /
+                           (base + ".attempt" + std::to_string(attempt) + ".json"))
+                              .string();
     ProcessLaunch launch;
     launch.executable = options_.case_executable;
     launch.args = {"__case", "--gtest-name", result.definition.gtest_name, "--result-file",
@@ -211,7 +212,10 @@ class Orchestration {
     const auto limit = plan_.cases[r.index].timeout;
     if (r.stop == StopReason::kTimeout) {
       attempt_result.outcome = Outcome::kTimedOut;
-      attempt_result.message = "exceeded its timeout of " + std::to_string(limit.count() / 1000.0) +
+      char limit_text[32];
+      std::snprintf(limit_text, sizeof limit_text, "%.1f",
+                    static_cast<double>(limit.count()) / 1000.0);
+      attempt_result.message = std::string("exceeded its timeout of ") + limit_text +
                                " s and was stopped (" + exit.Describe() + ")";
     } else if (auto read = ReadCaseChildResult(r.result_file, attempt_result); !read) {
       if (r.stop == StopReason::kInterrupt) {
@@ -219,9 +223,8 @@ class Orchestration {
         attempt_result.message = "interrupted while running; stopped (" + exit.Describe() + ")";
       } else {
         attempt_result.outcome = Outcome::kError;
-        attempt_result.message =
-            "the case process ended without a result: " + exit.Describe() + " (see " +
-            result.log_path + ")";
+        attempt_result.message = "the case process ended without a result: " + exit.Describe() +
+                                 " (see " + result.log_path + ")";
       }
     }
     if (r.stop == StopReason::kInterrupt && attempt_result.outcome != Outcome::kPassed &&
@@ -232,8 +235,8 @@ class Orchestration {
                                attempt_result.message + ")";
       attempt_result.outcome = Outcome::kNotRun;
     }
-    const bool retry = IsProblem(attempt_result.outcome) && r.attempt <= options_.retries &&
-                       !run_.interrupted;
+    const bool retry =
+        IsProblem(attempt_result.outcome) && r.attempt <= options_.retries && !run_.interrupted;
     if (attempt_result.outcome == Outcome::kPassed && r.attempt > 1) {
       attempt_result.flaky = true;
       attempt_result.message = "flaky: passed on attempt " + std::to_string(r.attempt) +

@@ -26,9 +26,9 @@ struct Outcome {
 class EngineE2ETest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("ra2cert-e2e-" + std::to_string(::getpid()) + "-" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ =
+        fs::temp_directory_path() / ("ra2cert-e2e-" + std::to_string(::getpid()) + "-" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "state");
   }
@@ -196,7 +196,8 @@ TEST_F(EngineE2ETest, LanesRunCasesAtTheSameTime) {
   args.insert(args.end(), {"--parallel", "3"});
   auto parallel = Run(args);
   EXPECT_EQ(parallel.exit_code, 0) << parallel.output;
-  for (int k = 1; k <= 3; ++k) fs::remove(dir_ / "state" / ("lane" + std::to_string(k) + ".running"));
+  for (int k = 1; k <= 3; ++k)
+    fs::remove(dir_ / "state" / ("lane" + std::to_string(k) + ".running"));
   auto serial = Run(RunArgs("fixture lane"));
   EXPECT_EQ(serial.exit_code, 1) << "with one lane the lane cases cannot meet\n" << serial.output;
 }
@@ -211,14 +212,16 @@ TEST_F(EngineE2ETest, InterruptWritesPartialResultsAndExits130) {
   ::kill(pid, SIGINT);
   auto outcome = Wait(pid);
   EXPECT_EQ(outcome.exit_code, 130) << outcome.output;
-  EXPECT_TRUE(fs::exists(dir_ / "state" / "slow-cleanup.done")) << "the case's clean-up did not run";
+  EXPECT_TRUE(fs::exists(dir_ / "state" / "slow-cleanup.done"))
+      << "the case's clean-up did not run";
   const json results = Results();
   EXPECT_EQ(results["interrupted"], true);
   EXPECT_EQ(results["complete"], true);
   EXPECT_EQ(Case(results, "4.2.001")["outcome"], "Passed");
   EXPECT_EQ(Case(results, "4.5.001")["outcome"], "NotRun");
-  EXPECT_NE(Case(results, "4.5.001")["message"].get<std::string>().find("interrupted while running"),
-            std::string::npos);
+  EXPECT_NE(
+      Case(results, "4.5.001")["message"].get<std::string>().find("interrupted while running"),
+      std::string::npos);
   EXPECT_EQ(Case(results, "4.5.002")["outcome"], "NotRun");
   EXPECT_EQ(Case(results, "4.5.002")["message"], "interrupted before it started");
   EXPECT_EQ(ValidateJUnit(), 0);
@@ -249,11 +252,12 @@ TEST_F(EngineE2ETest, UsageErrorsExitTwoAndNameTheProblem) {
 }
 
 TEST_F(EngineE2ETest, ConfigFileSetsDefaultsAndFlagsWin) {
-  std::ofstream(dir_ / "run.yaml") << "focus: fixture fails\nparallel: 2\noutput-dir: "
-                                   << (dir_ / "out").string() << "\n";
+  std::ofstream(dir_ / "run.yaml")
+      << "focus: fixture fails\nparallel: 2\noutput-dir: " << (dir_ / "out").string() << "\n";
   auto from_file = Run({"run", "--config", (dir_ / "run.yaml").string()});
   EXPECT_EQ(from_file.exit_code, 1) << from_file.output;
-  auto overridden = Run({"run", "--config", (dir_ / "run.yaml").string(), "--focus", "fixture passes"});
+  auto overridden =
+      Run({"run", "--config", (dir_ / "run.yaml").string(), "--focus", "fixture passes"});
   EXPECT_EQ(overridden.exit_code, 0) << overridden.output;
   EXPECT_EQ(Results()["cases"].size(), 1u);
 }

@@ -61,7 +61,9 @@ RA2CERT_CASE(Fixture, SkipsUnverifiable,
 }
 
 RA2CERT_CASE(Fixture, SkipsNotApplicable,
-             {.id = "4.7.001", .title = "fixture not applicable", .requirements = {"ra2.plat.015"}}) {
+             {.id = "4.7.001",
+              .title = "fixture not applicable",
+              .requirements = {"ra2.plat.015"}}) {
   RA2CERT_NOT_APPLICABLE("no service mesh is offered");
 }
 
@@ -71,7 +73,9 @@ RA2CERT_CASE(Fixture, Crashes,
 }
 
 RA2CERT_CASE(Fixture, Hangs,
-             {.id = "4.3.002", .title = "fixture hangs", .requirements = {"ra2.k8s.012"},
+             {.id = "4.3.002",
+              .title = "fixture hangs",
+              .requirements = {"ra2.k8s.012"},
               .timeout = seconds(1)}) {
   // A grandchild that must die with the case's process group.
   const pid_t helper = ::fork();
@@ -92,7 +96,8 @@ RA2CERT_CASE(Fixture, FlakyOnce,
 }
 
 RA2CERT_CASE(Fixture, InfrastructureError,
-             {.id = "4.3.004", .title = "fixture infrastructure error",
+             {.id = "4.3.004",
+              .title = "fixture infrastructure error",
               .requirements = {"ra2.k8s.019"}}) {
   RA2CERT_INFRA_ERROR("the API server stopped answering");
 }
@@ -103,13 +108,17 @@ RA2CERT_CASE(Fixture, Throws,
 }
 
 RA2CERT_CASE(Fixture, NeedsCri,
-             {.id = "4.4.001", .title = "fixture needs CRI", .requirements = {"ra2.crt.002"},
+             {.id = "4.4.001",
+              .title = "fixture needs CRI",
+              .requirements = {"ra2.crt.002"},
               .needs = {"cri"}}) {
   FAIL() << "must never run without a CRI";
 }
 
 RA2CERT_CASE(Fixture, SlowWithCleanup,
-             {.id = "4.5.001", .title = "fixture slow with clean-up", .requirements = {"ra2.ntw.002"},
+             {.id = "4.5.001",
+              .title = "fixture slow with clean-up",
+              .requirements = {"ra2.ntw.002"},
               .timeout = seconds(60)}) {
   CleanupMarker marker("slow-cleanup.done");
   Touch("slow.started");
@@ -117,36 +126,41 @@ RA2CERT_CASE(Fixture, SlowWithCleanup,
 }
 
 RA2CERT_CASE(Fixture, SlowSecond,
-             {.id = "4.5.002", .title = "fixture slow second", .requirements = {"ra2.ntw.001"},
+             {.id = "4.5.002",
+              .title = "fixture slow second",
+              .requirements = {"ra2.ntw.001"},
               .timeout = seconds(60)}) {
   ASSERT_FALSE(SleepUntilInterrupted(seconds(30)));
 }
 
 RA2CERT_CASE(Fixture, NoisyOutput,
              {.id = "4.5.003", .title = "fixture noisy output", .requirements = {"ra2.ntw.014"}}) {
-  std::printf("colour \x1B[31mred\x1B[0m, bell \x07, nul %c, bad utf8 \xFF\xFE, euro \xE2\x82\xAC\n", 0);
+  std::printf(
+      "colour \x1B[31mred\x1B[0m, bell \x07, nul %c, bad utf8 \xFF\xFE, euro \xE2\x82\xAC\n", 0);
   for (int i = 0; i < 20000; ++i) std::printf("line %d of a very long log\n", i);
   FAIL() << "failure with \x01 control and \xC0 invalid bytes";
 }
 
 // Three cases that pass only when they run at the same time: each waits to see the
 // others' marker files. With one lane they cannot, so the lanes test can fail.
-#define RA2CERT_LANE_CASE(name, number)                                                    \
-  RA2CERT_CASE(FixtureLanes, name,                                                          \
-               {.id = "4.6.00" #number, .title = "fixture lane " #number,                  \
-                .requirements = {"ra2.stg.001"}, .timeout = seconds(20)}) {                 \
-    Touch("lane" #number ".running");                                                      \
-    int others = 0;                                                                         \
-    for (int i = 0; i < 150 && others < 2; ++i) {                                           \
-      others = 0;                                                                           \
-      for (int k = 1; k <= 3; ++k) {                                                        \
-        if (k != number && fs::exists(State("lane" + std::to_string(k) + ".running"))) {    \
-          ++others;                                                                         \
-        }                                                                                   \
-      }                                                                                     \
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));                           \
-    }                                                                                       \
-    EXPECT_EQ(others, 2) << "the other lanes were not running at the same time";           \
+#define RA2CERT_LANE_CASE(name, number)                                                  \
+  RA2CERT_CASE(FixtureLanes, name,                                                       \
+               {.id = "4.6.00" #number,                                                  \
+                .title = "fixture lane " #number,                                        \
+                .requirements = {"ra2.stg.001"},                                         \
+                .timeout = seconds(20)}) {                                               \
+    Touch("lane" #number ".running");                                                    \
+    int others = 0;                                                                      \
+    for (int i = 0; i < 150 && others < 2; ++i) {                                        \
+      others = 0;                                                                        \
+      for (int k = 1; k <= 3; ++k) {                                                     \
+        if (k != number && fs::exists(State("lane" + std::to_string(k) + ".running"))) { \
+          ++others;                                                                      \
+        }                                                                                \
+      }                                                                                  \
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));                        \
+    }                                                                                    \
+    EXPECT_EQ(others, 2) << "the other lanes were not running at the same time";         \
   }
 RA2CERT_LANE_CASE(One, 1)
 RA2CERT_LANE_CASE(Two, 2)
