@@ -40,9 +40,10 @@ Result<EnvironmentRequest> CheckEnvironmentRequest(EnvironmentRequest request) {
 
 Result<ClusterHandle> OpenEnvironment(const EnvironmentRequest& request) {
   if (request.kubeconfig.empty()) return NoCluster();
-  return Error("attaching to a cluster through a kubeconfig needs the Kubernetes client, "
-               "which this build does not have yet; run without --kubeconfig to list and "
-               "plan only");
+  return Error(
+      "attaching to a cluster through a kubeconfig needs the Kubernetes client, "
+      "which this build does not have yet; run without --kubeconfig to list and "
+      "plan only");
 }
 
 }  // namespace ra2cert

@@ -11,14 +11,18 @@ namespace ra2cert {
 
 class Error {
  public:
-  explicit Error(std::string message) : message_(std::move(message)) {}
+  explicit Error(std::string message, int code = 0) : message_(std::move(message)), code_(code) {}
   const std::string& message() const { return message_; }
+  // A machine-readable detail where the caller may act on it (the HTTP status of a
+  // Kubernetes API error: 404, 409, 410 ...); 0 otherwise.
+  int code() const { return code_; }
 
   // Prefixes context ("config.yaml: ") so the outermost caller can name the file or flag.
-  Error Wrap(const std::string& context) const { return Error(context + ": " + message_); }
+  Error Wrap(const std::string& context) const { return Error(context + ": " + message_, code_); }
 
  private:
   std::string message_;
+  int code_ = 0;
 };
 
 template <typename T>

@@ -1,0 +1,67 @@
+// HTTP to one Kubernetes API server over libcurl: TLS material handed over as in-memory
+// blobs (never temporary files), bearer tokens, token files re-read per request, exec
+// plugins cached until expiry or a 401, HTTP/2, a shared connection pool, a client-side
+// rate limit, bounded retries with backoff on 429 (Retry-After), 5xx and dropped
+// connections. Requests are logged when RA2CERT_KUBE_DEBUG is set, without credentials.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "harness/core/result.h"
+#include "harness/kube/kubeconfig.h"
+
+namespace ra2cert::kube {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string path;  // "/api/v1/namespaces?limit=500": everything after the server URL
+  std::string body;
+  std::string content_type = "application/json";
+  std::string accept = "application/json";
+  std::chrono::milliseconds timeout{30000};  // whole request; 0 = none (streams)
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+struct ConnectionOptions {
+  double qps = 50;  // client-side rate limit (token bucket)
+  int burst = 100;
+  int max_attempts = 5;
+  std::chrono::milliseconds connect_timeout{10000};
+};
+
+class ApiConnection {
+ public:
+  static Result<std::shared_ptr<ApiConnection>> Open(ClusterAccess access,
+                                                     ConnectionOptions options = {});
+  ~ApiConnection();
+  ApiConnection(const ApiConnection&) = delete;
+  ApiConnection& operator=(const ApiConnection&) = delete;
+
+  // Any HTTP status is a response; only transport failures (after retries) are errors.
+  Result<HttpResponse> Send(const HttpRequest& request);
+
+  // Streams the body to `on_data` as it arrives (watches, logs). Ends when the server
+  // closes, `on_data` returns false, or a transport error occurs. Returns the status.
+  Result<long> Stream(const HttpRequest& request,
+                      const std::function<bool(std::string_view)>& on_data);
+
+  const ClusterAccess& access() const;
+  std::string Url(const std::string& path) const;  // for messages
+
+ private:
+  struct Impl;
+  explicit ApiConnection(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ra2cert::kube
