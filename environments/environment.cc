@@ -2,11 +2,14 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
+
+#include "environments/attach/attach_provider.h"
 
 namespace ra2cert {
 namespace {
 const char* kNoClusterReason =
-    "no cluster was given (pass --kubeconfig FILE or set KUBECONFIG to attach to one)";
+    "no cluster was given (pass --kubeconfig FILE, set KUBECONFIG, or use --local)";
 
 ClusterHandle NoCluster() {
   ClusterHandle handle;
@@ -19,31 +22,32 @@ ClusterHandle NoCluster() {
 }
 }  // namespace
 
-Result<EnvironmentRequest> CheckEnvironmentRequest(EnvironmentRequest request) {
-  std::string source = "--kubeconfig";
-  if (request.kubeconfig.empty()) {
-    const char* env = std::getenv("KUBECONFIG");
-    if (env && *env) {
-      request.kubeconfig = env;
-      source = "KUBECONFIG";
+Result<EnvironmentRequest> CheckEnvironmentRequest(const std::string& kubeconfig_flag,
+                                                   const std::string& context) {
+  EnvironmentRequest request;
+  request.context = context;
+  if (!kubeconfig_flag.empty()) {
+    request.kubeconfigs = {kubeconfig_flag};
+    request.explicit_kubeconfig = true;
+    if (!std::ifstream(kubeconfig_flag)) {
+      return Error("--kubeconfig: cannot read kubeconfig '" + kubeconfig_flag +
+                   "' (check the path and its permissions)");
     }
+    return request;
   }
-  if (request.kubeconfig.empty()) return request;
-  std::string first = request.kubeconfig.substr(0, request.kubeconfig.find(':'));
-  std::ifstream in(first);
-  if (!in) {
-    return Error(source + ": cannot read kubeconfig '" + first +
-                 "' (check the path and its permissions)");
+  if (const char* env = std::getenv("KUBECONFIG"); env && *env) {
+    std::stringstream list(env);
+    std::string item;
+    while (std::getline(list, item, ':')) {
+      if (!item.empty()) request.kubeconfigs.push_back(item);
+    }
   }
   return request;
 }
 
 Result<ClusterHandle> OpenEnvironment(const EnvironmentRequest& request) {
-  if (request.kubeconfig.empty()) return NoCluster();
-  return Error(
-      "attaching to a cluster through a kubeconfig needs the Kubernetes client, "
-      "which this build does not have yet; run without --kubeconfig to list and "
-      "plan only");
+  if (request.kubeconfigs.empty()) return NoCluster();
+  return AttachToCluster(request.kubeconfigs, request.explicit_kubeconfig, request.context);
 }
 
 }  // namespace ra2cert

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "harness/core/result.h"
 #include "harness/plan/capabilities.h"
@@ -12,21 +13,27 @@
 namespace ra2cert {
 
 struct ClusterHandle {
-  std::string description;  // "none", "attach https://10.0.0.1:6443 (context kind-x)"
+  std::string
+      description;  // "none", "attach https://10.0.0.1:6443 (context x, Kubernetes v1.33.1)"
+  std::string kubernetes_version;
   Capabilities capabilities;
   std::map<std::string, std::string> case_env;
 };
 
 struct EnvironmentRequest {
-  std::string kubeconfig;  // explicit --kubeconfig / config file; empty: KUBECONFIG or none
+  std::vector<std::string> kubeconfigs;  // empty: no cluster
+  bool explicit_kubeconfig = false;      // from --kubeconfig/config: the file must exist
   std::string context;
 };
 
-// Usage errors (exit 2): a named kubeconfig that does not exist or cannot be read.
-Result<EnvironmentRequest> CheckEnvironmentRequest(EnvironmentRequest request);
+// From --kubeconfig (or the config file) or else KUBECONFIG. Without either there is no
+// cluster: ra2cert never certifies ~/.kube/config's cluster by accident.
+// Usage error (exit 2) when a named kubeconfig cannot be read.
+Result<EnvironmentRequest> CheckEnvironmentRequest(const std::string& kubeconfig_flag,
+                                                   const std::string& context);
 
-// Connects and discovers capabilities. Errors are infrastructure errors (exit 3) that
-// name the server URL and what went wrong.
+// Connects and discovers capabilities. Error code 2: the kubeconfig is unusable;
+// 3: the cluster does not answer (the message names the URL).
 Result<ClusterHandle> OpenEnvironment(const EnvironmentRequest& request);
 
 }  // namespace ra2cert

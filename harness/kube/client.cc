@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <sstream>
 
 namespace ra2cert::kube {
 namespace {
@@ -56,7 +57,15 @@ Result<Client> Client::ForCase() {
   if (!kubeconfig || !*kubeconfig) {
     return Error("this case process was given no cluster (RA2CERT_KUBECONFIG is not set)");
   }
-  return FromKubeconfig(kubeconfig, context ? context : "");
+  std::vector<std::string> paths;
+  std::stringstream list(kubeconfig);
+  std::string item;
+  while (std::getline(list, item, ':')) paths.push_back(item);
+  auto config = LoadKubeconfigs(paths, true);
+  if (!config) return config.error();
+  auto access = ResolveContext(*config, context ? context : "");
+  if (!access) return access.error();
+  return Connect(std::move(access).value());
 }
 
 Result<json> Client::Decode(const std::string& what, const Result<HttpResponse>& response) {

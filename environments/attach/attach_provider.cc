@@ -1,0 +1,136 @@
+#include "environments/attach/attach_provider.h"
+
+#include <boost/process/search_path.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+namespace ra2cert {
+namespace {
+using kube::json;
+
+std::string Label(const json& object, const std::string& key) {
+  const json labels = object.value("metadata", json::object()).value("labels", json::object());
+  auto it = labels.find(key);
+  return it != labels.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+bool IsControlPlane(const json& node) {
+  const json labels = node.value("metadata", json::object()).value("labels", json::object());
+  return labels.contains("node-role.kubernetes.io/control-plane") ||
+         labels.contains("node-role.kubernetes.io/master");
+}
+
+void DiscoverNodes(kube::Client& client, Capabilities& capabilities) {
+  auto nodes = client.List("/api/v1/nodes");
+  if (!nodes) {
+    const std::string why = "cannot list nodes: " + nodes.error().message();
+    capabilities.absent["multi-node"] = why;
+    capabilities.absent["windows-nodes"] = why;
+    return;
+  }
+  int control_plane = 0, workers = 0, windows = 0;
+  for (const auto& node : nodes->items) {
+    if (IsControlPlane(node)) {
+      ++control_plane;
+    } else {
+      ++workers;
+    }
+    if (Label(node, "kubernetes.io/os") == "windows") ++windows;
+  }
+  const std::string census = std::to_string(control_plane) + " control-plane and " +
+                             std::to_string(workers) + " worker node(s)";
+  if (control_plane > 0 && workers > 0) {
+    capabilities.present["multi-node"] = census;
+  } else {
+    capabilities.absent["multi-node"] = "the cluster has " + census;
+  }
+  if (windows > 0) {
+    capabilities.present["windows-nodes"] = std::to_string(windows) + " Windows node(s)";
+  } else {
+    capabilities.absent["windows-nodes"] = "no node is labelled kubernetes.io/os=windows";
+  }
+}
+
+void DiscoverRuntimeClasses(kube::Client& client, Capabilities& capabilities) {
+  auto classes = client.List("/apis/node.k8s.io/v1/runtimeclasses");
+  if (!classes) {
+    const std::string why = "cannot list RuntimeClasses: " + classes.error().message();
+    capabilities.absent["runtime-class"] = why;
+    capabilities.absent["sandbox-runtime"] = why;
+    return;
+  }
+  std::string names, sandboxes;
+  for (const auto& rc : classes->items) {
+    const std::string name = rc.value("metadata", json::object()).value("name", "");
+    const std::string handler = rc.value("handler", "");
+    names += (names.empty() ? "" : ", ") + name + " (" + handler + ")";
+    if (handler == "runsc" || handler == "gvisor" || handler.rfind("kata", 0) == 0) {
+      sandboxes += (sandboxes.empty() ? "" : ", ") + name;
+    }
+  }
+  if (names.empty()) {
+    capabilities.absent["runtime-class"] = "the cluster defines no RuntimeClass";
+  } else {
+    capabilities.present["runtime-class"] = names;
+  }
+  if (sandboxes.empty()) {
+    capabilities.absent["sandbox-runtime"] =
+        "no RuntimeClass has a sandboxing handler (runsc/gvisor/kata*)";
+  } else {
+    capabilities.present["sandbox-runtime"] = sandboxes;
+  }
+}
+
+void DiscoverHelm(Capabilities& capabilities) {
+  const char* configured = std::getenv("RA2CERT_HELM");
+  std::string helm =
+      configured && *configured ? configured : boost::process::search_path("helm").string();
+  if (!helm.empty() && std::filesystem::exists(helm)) {
+    capabilities.present["helm"] = helm;
+  } else {
+    capabilities.absent["helm"] = "no helm binary on PATH (or set RA2CERT_HELM)";
+  }
+}
+}  // namespace
+
+Capabilities DiscoverCapabilities(kube::Client& client) {
+  Capabilities capabilities;
+  DiscoverNodes(client, capabilities);
+  DiscoverRuntimeClasses(client, capabilities);
+  DiscoverHelm(capabilities);
+  capabilities.absent["cri"] =
+      "the CRI socket is only reachable on a cluster ra2cert spun up (ra2cert run --local)";
+  capabilities.absent["local-cluster"] = "the cluster was not spun up by ra2cert";
+  return capabilities;
+}
+
+Result<ClusterHandle> AttachToCluster(const std::vector<std::string>& kubeconfigs,
+                                      bool all_must_exist, const std::string& context) {
+  auto config = kube::LoadKubeconfigs(kubeconfigs, all_must_exist);
+  if (!config) return Error(config.error().message(), 2);
+  auto access = kube::ResolveContext(*config, context);
+  if (!access) return Error(access.error().message(), 2);
+  const std::string server = access->server;
+  const std::string context_name = access->context;
+  auto client = kube::Client::Connect(std::move(access).value());
+  if (!client) return Error(client.error().message(), 2);
+  auto version = client->Get("/version");
+  if (!version) {
+    return Error("the cluster at " + server + " does not answer: " + version.error().message(), 3);
+  }
+  ClusterHandle handle;
+  handle.kubernetes_version = version->value("gitVersion", "unknown");
+  handle.description = "attach " + server + " (context " + context_name + ", Kubernetes " +
+                       handle.kubernetes_version + ")";
+  handle.capabilities = DiscoverCapabilities(*client);
+  handle.capabilities.present["cluster"] =
+      "Kubernetes " + handle.kubernetes_version + " at " + server;
+  std::string list;
+  for (const auto& path : config->files) list += (list.empty() ? "" : ":") + path;
+  // Case processes resolve the same files and the same context.
+  handle.case_env["RA2CERT_KUBECONFIG"] = list;
+  handle.case_env["RA2CERT_CONTEXT"] = context_name;
+  return handle;
+}
+
+}  // namespace ra2cert

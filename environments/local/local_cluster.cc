@@ -1,0 +1,186 @@
+#include "environments/local/local_cluster.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "environments/attach/attach_provider.h"
+#include "harness/tools/run_tool.h"
+
+#ifndef RA2CERT_SOURCE_DIR
+#define RA2CERT_SOURCE_DIR "."
+#endif
+
+namespace ra2cert {
+namespace {
+namespace fs = std::filesystem;
+
+std::map<std::string, std::string> KeyValues(const std::string& text) {
+  std::map<std::string, std::string> values;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto colon = line.find(": ");
+    if (colon != std::string::npos) values[line.substr(0, colon)] = line.substr(colon + 2);
+  }
+  return values;
+}
+
+std::string Script(const std::string& relative) {
+  return (fs::path(ProjectRoot()) / relative).string();
+}
+
+double Number(const std::map<std::string, std::string>& values, const std::string& key) {
+  auto it = values.find(key);
+  return it == values.end() ? 0 : std::atof(it->second.c_str());
+}
+}  // namespace
+
+std::string ProjectRoot() {
+  if (const char* home = std::getenv("RA2CERT_HOME"); home && *home) return home;
+  return RA2CERT_SOURCE_DIR;
+}
+
+Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
+  if (options.nodes < 1 || options.nodes > 20) return Error("--nodes: must be between 1 and 20", 2);
+  if (!fs::exists(Script("environments/local/components/k8s-" + options.kubernetes + "/go.mod"))) {
+    return Error("--k8s-version: no pinned build for Kubernetes " + options.kubernetes +
+                     " (see environments/local/components/k8s-*)",
+                 2);
+  }
+  LocalCluster cluster;
+  const auto build_start = std::chrono::steady_clock::now();
+  std::fprintf(stderr, "ra2cert: building the pinned components (cached after the first run)...\n");
+  auto built = RunTool({.program = Script("environments/local/components/build-all.sh"),
+                        .args = {options.kubernetes},
+                        .timeout = std::chrono::hours(2),
+                        .pass_stderr_through = true});
+  if (!built) return Error(built.error().message(), 3);
+  if (built->exit_code != 0) {
+    return Error("building the local cluster's components failed (see the messages above)", 3);
+  }
+  std::istringstream lines(built->out);
+  std::string name, dir;
+  while (lines >> name >> dir) cluster.component_bins[name] = dir;
+  cluster.build_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - build_start).count();
+
+  std::vector<std::string> args = {"up", "--nodes", std::to_string(options.nodes), "--state-dir",
+                                   options.state_dir};
+  if (auto k8s = cluster.component_bins.find("kubernetes"); k8s != cluster.component_bins.end()) {
+    args.insert(args.end(), {"--k8s-bin", k8s->second});
+  }
+  if (!options.image_registry.empty())
+    args.insert(args.end(), {"--image-registry", options.image_registry});
+  std::map<std::string, std::string> env;
+  if (auto gvisor = cluster.component_bins.find("gvisor"); gvisor != cluster.component_bins.end()) {
+    env["RA2CERT_GVISOR_BIN"] = gvisor->second;
+  }
+  auto up = RunTool({.program = Script("environments/local/cluster.sh"),
+                     .args = args,
+                     .env = env,
+                     .timeout = std::chrono::minutes(10),
+                     .pass_stderr_through = true});
+  if (!up) return Error(up.error().message(), 3);
+  if (up->exit_code != 0) {
+    return Error("the local cluster did not come up (cluster.sh exit " +
+                     std::to_string(up->exit_code) + "; the component logs are in " +
+                     options.state_dir + "/logs; run `ra2cert cluster down` to clean up)",
+                 up->exit_code == 2 ? 2 : 3);
+  }
+  const auto values = KeyValues(up->out);
+  cluster.kubeconfig = values.count("kubeconfig") ? values.at("kubeconfig") : "";
+  cluster.state_dir = values.count("state-dir") ? values.at("state-dir") : options.state_dir;
+  cluster.logs_dir = values.count("logs") ? values.at("logs") : "";
+  cluster.registry = values.count("registry") ? values.at("registry") : "";
+  cluster.gvisor = values.count("gvisor") && values.at("gvisor") == "yes";
+  cluster.nodes_ready_seconds = Number(values, "nodes-ready-seconds");
+  cluster.ready_seconds = Number(values, "ready-seconds");
+  if (cluster.kubeconfig.empty()) return Error("cluster.sh up printed no kubeconfig path", 3);
+  return cluster;
+}
+
+Status StopLocalCluster(const std::string& state_dir, const std::string& save_logs_dir) {
+  std::vector<std::string> args = {"down", "--state-dir", state_dir};
+  if (!save_logs_dir.empty()) args.insert(args.end(), {"--save-logs", save_logs_dir});
+  auto down = RunTool({.program = Script("environments/local/cluster.sh"),
+                       .args = args,
+                       .timeout = std::chrono::minutes(5),
+                       .pass_stderr_through = true});
+  if (!down) return down.error();
+  if (down->exit_code != 0)
+    return Error("cluster.sh down exited " + std::to_string(down->exit_code));
+  std::fputs(down->out.c_str(), stdout);
+  return Ok();
+}
+
+Result<int> ShowLocalClusterStatus(const std::string& state_dir) {
+  auto status = RunTool({.program = Script("environments/local/cluster.sh"),
+                         .args = {"status", "--state-dir", state_dir},
+                         .timeout = std::chrono::minutes(1),
+                         .pass_stderr_through = true});
+  if (!status) return status.error();
+  std::fputs(status->out.c_str(), stdout);
+  return status->exit_code;
+}
+
+Result<ClusterHandle> OpenLocalCluster(const LocalCluster& cluster) {
+  auto handle = AttachToCluster({cluster.kubeconfig}, true, "");
+  if (!handle) return handle;
+  // "attach https://… (…)" becomes "local https://… (…)".
+  handle->description = "local" + handle->description.substr(handle->description.find(' '));
+  // The nodes' containerd sockets are files on this machine: the harness can call CRI.
+  std::string endpoints;
+  std::error_code ec;
+  for (const auto& node : fs::directory_iterator(fs::path(cluster.state_dir) / "nodes", ec)) {
+    const auto socket = node.path() / "containerd" / "containerd.sock";
+    if (fs::exists(socket))
+      endpoints += (endpoints.empty() ? "" : ",") + node.path().filename().string() + "=unix://" +
+                   socket.string();
+  }
+  if (!endpoints.empty()) {
+    handle->capabilities.present["cri"] = endpoints;
+    handle->capabilities.absent.erase("cri");
+    handle->case_env["RA2CERT_CRI_ENDPOINTS"] = endpoints;
+  }
+  handle->capabilities.present["local-cluster"] = cluster.state_dir;
+  handle->capabilities.absent.erase("local-cluster");
+  if (auto helm = cluster.component_bins.find("helm"); helm != cluster.component_bins.end()) {
+    const std::string binary = helm->second + "/helm";
+    if (fs::exists(binary)) {
+      handle->capabilities.present["helm"] = binary;
+      handle->capabilities.absent.erase("helm");
+      handle->case_env["RA2CERT_HELM"] = binary;
+    }
+  }
+  auto images = RequiredImages(cluster.registry);
+  if (images) {
+    for (const auto& image : *images) {
+      if (image.find("/ra2cert/busybox:") != std::string::npos)
+        handle->case_env["RA2CERT_PROBE_IMAGE"] = image;
+    }
+  }
+  handle->case_env["RA2CERT_STATE_DIR"] = cluster.state_dir;
+  return handle;
+}
+
+Result<std::vector<std::string>> RequiredImages(const std::string& registry) {
+  std::vector<std::string> args = {"list"};
+  if (!registry.empty()) args.insert(args.end(), {"--registry", registry});
+  auto listed = RunTool({.program = Script("fixtures/images/images.sh"),
+                         .args = args,
+                         .timeout = std::chrono::minutes(1)});
+  if (!listed) return listed.error();
+  if (listed->exit_code != 0) return Error("fixtures/images/images.sh list failed: " + listed->err);
+  std::vector<std::string> images;
+  std::istringstream lines(listed->out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty()) images.push_back(line);
+  }
+  return images;
+}
+
+}  // namespace ra2cert

@@ -1,0 +1,73 @@
+#include <cstdio>
+
+#include "harness/cli/commands.h"
+
+namespace ra2cert::cli {
+
+void AddClusterCommands(CLI::App& app, ClusterCommand& command, CLI::App*& up, CLI::App*& down,
+                        CLI::App*& status) {
+  auto* cluster =
+      app.add_subcommand("cluster", "spin a real local cluster up or down (needs root)");
+  cluster->require_subcommand(1);
+  up = cluster->add_subcommand("up", "build the pinned components if needed and start the cluster");
+  up->add_option("--nodes", command.options.nodes,
+                 "nodes, the first is the control plane (default 2)");
+  up->add_option("--k8s-version", command.options.kubernetes,
+                 "Kubernetes minor version (default 1.33)");
+  up->add_option("--image-registry", command.options.image_registry,
+                 "pull the cluster's images from this registry instead of its own");
+  down = cluster->add_subcommand("down", "remove everything the cluster made (idempotent)");
+  status = cluster->add_subcommand("status", "show the cluster's components and nodes");
+  for (auto* sub : {up, down, status}) {
+    sub->add_option("--state-dir", command.options.state_dir, "where the cluster keeps its state");
+  }
+}
+
+int RunClusterUp(const ClusterCommand& command) {
+  const auto start = std::chrono::steady_clock::now();
+  auto cluster = StartLocalCluster(command.options);
+  if (!cluster) {
+    std::fprintf(stderr, "ra2cert: %s\n", cluster.error().message().c_str());
+    return cluster.error().code() == kExitUsage ? kExitUsage : kExitInfrastructure;
+  }
+  const double total =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("kubeconfig: %s\n", cluster->kubeconfig.c_str());
+  std::printf("state-dir: %s\nlogs: %s\nregistry: %s\ngvisor: %s\n", cluster->state_dir.c_str(),
+              cluster->logs_dir.c_str(), cluster->registry.c_str(), cluster->gvisor ? "yes" : "no");
+  std::printf(
+      "Cluster up in %.1f s (components %.1f s, nodes Ready after %.1f s, DNS ready after %.1f "
+      "s)\n",
+      total, cluster->build_seconds, cluster->nodes_ready_seconds, cluster->ready_seconds);
+  return 0;
+}
+
+int RunClusterDown(const ClusterCommand& command) {
+  auto stopped = StopLocalCluster(command.options.state_dir);
+  if (!stopped) {
+    std::fprintf(stderr, "ra2cert: %s\n", stopped.error().message().c_str());
+    return kExitInfrastructure;
+  }
+  return 0;
+}
+
+int RunClusterStatus(const ClusterCommand& command) {
+  auto status = ShowLocalClusterStatus(command.options.state_dir);
+  if (!status) {
+    std::fprintf(stderr, "ra2cert: %s\n", status.error().message().c_str());
+    return kExitInfrastructure;
+  }
+  return *status;
+}
+
+int RunImagesList(const std::string& registry) {
+  auto images = RequiredImages(registry);
+  if (!images) {
+    std::fprintf(stderr, "ra2cert: %s\n", images.error().message().c_str());
+    return kExitInfrastructure;
+  }
+  for (const auto& image : *images) std::printf("%s\n", image.c_str());
+  return 0;
+}
+
+}  // namespace ra2cert::cli

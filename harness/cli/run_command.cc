@@ -1,0 +1,200 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "environments/environment.h"
+#include "harness/catalogue/case_registry.h"
+#include "harness/catalogue/catalogue.h"
+#include "harness/cli/commands.h"
+#include "harness/results/verdicts.h"
+#include "harness/run/orchestrator.h"
+#include "reports/console_reporter.h"
+#include "reports/file_reporter.h"
+
+#ifndef RA2CERT_VERSION
+#define RA2CERT_VERSION "0.0.0"
+#endif
+
+namespace ra2cert::cli {
+namespace {
+
+std::string SelfExecutable() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/proc/self/exe") : path.string();
+}
+
+std::string Hostname() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
+
+// The file sets defaults; flags given on the command line win.
+Status MergeConfigFile(RunCommand& command, const CLI::App& sub) {
+  if (command.config_path.empty()) return Ok();
+  RunOptions from_file;
+  if (auto status = ApplyConfigFile(command.config_path, from_file); !status) return status;
+  RunOptions& options = command.options;
+  auto keep_flag = [&](const char* flag, auto& target, const auto& file_value) {
+    if (sub.count(flag) == 0) target = file_value;
+  };
+  keep_flag("--kubeconfig", options.kubeconfig, from_file.kubeconfig);
+  keep_flag("--context", options.context, from_file.context);
+  keep_flag("--profile", options.selection.profile, from_file.selection.profile);
+  keep_flag("--section", options.selection.sections, from_file.selection.sections);
+  keep_flag("--focus", options.selection.focus, from_file.selection.focus);
+  keep_flag("--skip", options.selection.skip, from_file.selection.skip);
+  keep_flag("--parallel", options.parallel, from_file.parallel);
+  keep_flag("--retries", options.retries, from_file.retries);
+  keep_flag("--timeout-multiplier", options.timeout_multiplier, from_file.timeout_multiplier);
+  keep_flag("--stop-grace", options.stop_grace_seconds, from_file.stop_grace_seconds);
+  keep_flag("--output-dir", options.output_dir, from_file.output_dir);
+  keep_flag("--junit-flavor", options.junit_flavor, from_file.junit_flavor);
+  keep_flag("--dry-run", options.dry_run, from_file.dry_run);
+  return Ok();
+}
+
+int PrintPlan(const Plan& plan) {
+  for (const auto& c : plan.cases) {
+    std::printf("%-9s %-8s %s%s\n", c.definition->meta.id.c_str(), c.runs ? "run" : "skip",
+                c.definition->meta.title.c_str(),
+                c.runs ? "" : ("  (" + c.skip_reason + ")").c_str());
+  }
+  std::printf("%d case(s) planned to run, %d skipped\n", plan.RunnableCount(),
+              static_cast<int>(plan.cases.size()) - plan.RunnableCount());
+  return 0;
+}
+
+int EnvironmentError(const Error& error) {
+  std::fprintf(stderr, "ra2cert: %s\n", error.message().c_str());
+  return error.code() == kExitUsage ? kExitUsage : kExitInfrastructure;
+}
+
+// Runs the plan against an open environment and writes every report.
+int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle cluster) {
+  const RunOptions& options = command.options;
+  if (!command.image_registry.empty()) {
+    auto images = RequiredImages(command.image_registry);
+    if (!images) return EnvironmentError(Error(images.error().message(), kExitInfrastructure));
+    for (const auto& image : *images) {
+      if (image.find("/ra2cert/busybox:") != std::string::npos)
+        cluster.case_env["RA2CERT_PROBE_IMAGE"] = image;
+    }
+  }
+  auto plan =
+      BuildPlan(catalogue, options.selection, cluster.capabilities, options.timeout_multiplier);
+  if (!plan) return UsageError(plan.error().message());
+  if (options.dry_run) return PrintPlan(*plan);
+
+  RunResult header;
+  header.harness_version = RA2CERT_VERSION;
+  header.environment = cluster.description;
+  header.hostname = Hostname();
+  header.capabilities = cluster.capabilities;
+  header.requirements = catalogue.requirements;
+
+  OrchestratorOptions orchestration;
+  orchestration.case_executable = SelfExecutable();
+  orchestration.output_dir = options.output_dir;
+  orchestration.parallel = options.parallel;
+  orchestration.retries = options.retries;
+  orchestration.stop_grace =
+      std::chrono::milliseconds(static_cast<long long>(options.stop_grace_seconds * 1000));
+  orchestration.case_env = cluster.case_env;
+
+  ConsoleReporter console(stdout, ConsoleStyle::Detect(stdout));
+  FileReporter files(options.output_dir, options.junit_flavor == "extended" ? JUnitFlavor::kExtended
+                                                                            : JUnitFlavor::kStrict);
+  const RunResult run = RunPlan(*plan, std::move(header), orchestration, {&console, &files});
+  if (!files.write_error().empty()) {
+    std::fprintf(stderr, "ra2cert: writing results failed: %s\n", files.write_error().c_str());
+    return kExitInfrastructure;
+  }
+  std::printf("Results: %s, %s, logs in %s/logs\n", files.junit_path().c_str(),
+              files.json_path().c_str(), options.output_dir.c_str());
+  return RunExitCode(run);
+}
+}  // namespace
+
+void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub) {
+  RunOptions& o = command.options;
+  sub = app.add_subcommand("run", "run the selected cases and write the reports");
+  sub->add_option("--config", command.config_path, "YAML file with any of the flags below as keys");
+  sub->add_option("--kubeconfig", o.kubeconfig, "attach to the cluster of this kubeconfig");
+  sub->add_option("--context", o.context, "kubeconfig context to use");
+  sub->add_flag("--local", command.local, "spin up the local cluster, certify it, tear it down");
+  sub->add_flag("--keep-cluster", command.keep_cluster, "with --local: leave the cluster running");
+  sub->add_option("--nodes", command.local_options.nodes,
+                  "with --local: number of nodes (default 2)");
+  sub->add_option("--k8s-version", command.local_options.kubernetes,
+                  "with --local: Kubernetes minor");
+  sub->add_option("--state-dir", command.local_options.state_dir,
+                  "with --local: the cluster's state");
+  sub->add_option("--image-registry", command.image_registry,
+                  "registry that holds the ra2cert test images (see `ra2cert images list`)");
+  sub->add_option("--profile", o.selection.profile, "RA2 profile: basic or network-intensive");
+  sub->add_option("--section", o.selection.sections,
+                  "only this RA2 section (repeatable), e.g. 4.4");
+  sub->add_option("--focus", o.selection.focus, "only cases whose 'id title' matches this regex");
+  sub->add_option("--skip", o.selection.skip,
+                  "leave out cases whose 'id title' matches this regex");
+  sub->add_option("--parallel", o.parallel, "cases to run at once");
+  sub->add_option("--retries", o.retries, "rerun a failing case up to N times (then flaky)");
+  sub->add_option("--timeout-multiplier", o.timeout_multiplier, "scale every case's timeout");
+  sub->add_option("--stop-grace", o.stop_grace_seconds,
+                  "seconds a stopped case may clean up before it is killed");
+  sub->add_option("--output-dir", o.output_dir, "where junit.xml, results.json and logs go");
+  sub->add_option("--junit-flavor", o.junit_flavor, "strict (Ant schema) or extended");
+  sub->add_flag("--dry-run", o.dry_run, "print the plan and stop");
+}
+
+int RunRun(RunCommand& command, const CLI::App& sub) {
+  if (auto merged = MergeConfigFile(command, sub); !merged)
+    return UsageError(merged.error().message());
+  const RunOptions& options = command.options;
+  if (auto status = options.Validate(); !status) return UsageError(status.error().message());
+  if (command.local && !options.kubeconfig.empty()) {
+    return UsageError(
+        "--local and --kubeconfig exclude each other: certify the local cluster or attach to one");
+  }
+  auto catalogue = BuildCatalogue(RegisteredCases(), BuiltinRequirements());
+  if (!catalogue) return UsageError(catalogue.error().message());
+  // Check the selection before touching any cluster: a typo should not cost a spin-up.
+  if (auto selected = SelectCases(*catalogue, options.selection); !selected) {
+    return UsageError(selected.error().message());
+  }
+  if (!command.local) {
+    auto request = CheckEnvironmentRequest(options.kubeconfig, options.context);
+    if (!request) return UsageError(request.error().message());
+    auto cluster = OpenEnvironment(*request);
+    if (!cluster) return EnvironmentError(cluster.error());
+    return Execute(command, *catalogue, std::move(cluster).value());
+  }
+
+  auto local = StartLocalCluster(command.local_options);
+  if (!local) return EnvironmentError(local.error());
+  std::printf("Local cluster up: nodes Ready after %.1f s (kubeconfig %s)\n",
+              local->nodes_ready_seconds, local->kubeconfig.c_str());
+  int exit_code;
+  if (auto cluster = OpenLocalCluster(*local); !cluster) {
+    exit_code = EnvironmentError(cluster.error());
+  } else {
+    exit_code = Execute(command, *catalogue, std::move(cluster).value());
+  }
+  if (command.keep_cluster) {
+    std::printf("Cluster kept (--keep-cluster): kubeconfig %s; `ra2cert cluster down` removes it\n",
+                local->kubeconfig.c_str());
+    return exit_code;
+  }
+  const std::string logs = (std::filesystem::path(options.output_dir) / "cluster-logs").string();
+  if (auto stopped = StopLocalCluster(local->state_dir, logs); !stopped) {
+    std::fprintf(stderr, "ra2cert: tearing the local cluster down failed: %s\n",
+                 stopped.error().message().c_str());
+    if (exit_code == 0) exit_code = kExitInfrastructure;
+  }
+  return exit_code;
+}
+
+}  // namespace ra2cert::cli

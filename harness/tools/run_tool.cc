@@ -1,0 +1,85 @@
+#include "harness/tools/run_tool.h"
+
+#include <linux/close_range.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+namespace bp = boost::process;
+
+namespace ra2cert {
+namespace {
+void CloseOurEnd(bp::pipe& pipe) {
+  ::close(pipe.native_sink());
+  pipe.assign_sink(-1);
+}
+}  // namespace
+
+Result<ToolResult> RunTool(const ToolCommand& command) {
+  boost::filesystem::path program = command.program;
+  if (command.program.find('/') == std::string::npos) program = bp::search_path(command.program);
+  if (program.empty() || ::access(program.c_str(), X_OK) != 0) {
+    return Error("'" + command.program + "' was not found or is not executable");
+  }
+  bp::environment env = boost::this_process::environment();
+  for (const auto& [key, value] : command.env) env[key] = value;
+  bp::pipe out, err;
+  auto setup = [](auto&) {
+    // bp::limit_handles would also close the pipes handed to the child (Boost 1.74).
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    ::setpgid(0, 0);
+  };
+  std::error_code ec;
+  bp::child child =
+      command.pass_stderr_through
+          ? bp::child(program, bp::args = command.args, env, bp::std_in<bp::null, bp::std_out> out,
+                      bp::std_err > stderr, bp::extend::on_exec_setup = setup, ec)
+          : bp::child(program, bp::args = command.args, env, bp::std_in<bp::null, bp::std_out> out,
+                      bp::std_err > err, bp::extend::on_exec_setup = setup, ec);
+  if (ec) return Error("cannot start '" + command.program + "': " + ec.message());
+  CloseOurEnd(out);
+  if (!command.pass_stderr_through) CloseOurEnd(err);
+
+  ToolResult result;
+  std::vector<pollfd> fds = {{out.native_source(), POLLIN, 0}};
+  if (!command.pass_stderr_through) fds.push_back({err.native_source(), POLLIN, 0});
+  const auto deadline = std::chrono::steady_clock::now() + command.timeout;
+  size_t open_streams = fds.size();
+  while (open_streams > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      ::kill(-child.id(), SIGKILL);
+      child.wait(ec);
+      return Error("'" + command.program + "' did not finish within " +
+                   std::to_string(command.timeout.count() / 1000) + " s and was killed");
+    }
+    if (::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left.count(), 1000))) <=
+        0) {
+      continue;
+    }
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buffer[8192];
+      const ssize_t n = ::read(fds[i].fd, buffer, sizeof buffer);
+      if (n <= 0) {
+        fds[i].fd = -1;
+        --open_streams;
+        continue;
+      }
+      (i == 0 ? result.out : result.err).append(buffer, static_cast<size_t>(n));
+    }
+  }
+  child.wait(ec);
+  const int status = child.native_exit_code();
+  result.exit_code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+  // Whatever the tool left running in its group goes with it.
+  ::kill(-child.id(), SIGKILL);
+  return result;
+}
+
+}  // namespace ra2cert

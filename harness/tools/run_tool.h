@@ -1,0 +1,33 @@
+// External programs (cluster scripts, helm, kubectl, openssl) run through Boost.Process
+// with their own process group, a deadline, stdout captured, stderr captured or passed
+// through, and no descriptor of ours inherited.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/core/result.h"
+
+namespace ra2cert {
+
+struct ToolCommand {
+  std::string program;  // a path, or a name looked up on PATH
+  std::vector<std::string> args;
+  std::map<std::string, std::string> env;  // added to (or overriding) ours
+  std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+  bool pass_stderr_through = false;  // show progress to the user instead of capturing it
+  bool stdin_from_null = true;
+};
+
+struct ToolResult {
+  int exit_code = -1;  // 128 + signal when killed
+  std::string out, err;
+};
+
+// Errors only when the program cannot be started or overruns its deadline (then it
+// and everything it started are killed); any exit code is a result.
+Result<ToolResult> RunTool(const ToolCommand& command);
+
+}  // namespace ra2cert
