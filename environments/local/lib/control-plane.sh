@@ -53,7 +53,7 @@ controller_manager_start() {
   local k=$KCFG/controller-manager.kubeconfig
   run_daemon kube-controller-manager "$(node_name 1)" "$K8S_BIN/kube-controller-manager" \
     --kubeconfig "$k" --authentication-kubeconfig "$k" --authorization-kubeconfig "$k" \
-    --bind-address 127.0.0.1 --leader-elect=false --profiling=false \
+    --bind-address 127.0.0.1 --profiling=false \
     --use-service-account-credentials=true --root-ca-file "$PKI/ca.crt" \
     --service-account-private-key-file "$PKI/sa.key" \
     --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
@@ -65,7 +65,7 @@ scheduler_start() {
   local k=$KCFG/scheduler.kubeconfig
   run_daemon kube-scheduler "$(node_name 1)" "$K8S_BIN/kube-scheduler" \
     --kubeconfig "$k" --authentication-kubeconfig "$k" --authorization-kubeconfig "$k" \
-    --bind-address 127.0.0.1 --leader-elect=false --profiling=false
+    --bind-address 127.0.0.1 --profiling=false
 }
 
 # Metadata-level audit of everything but the noisiest read-only traffic.
