@@ -145,8 +145,8 @@ cmd_up() {
   [[ -n "$COREDNS_TAG" ]] || log "warning: no CoreDNS build in $CACHE/coredns-*; cluster DNS is left out (run environments/local/components/build-coredns.sh)"
   if [[ -z "$(gvisor_bin_dir || true)" ]]; then
     log "warning: no gVisor build in $CACHE/gvisor-*; RuntimeClass gvisor is left out"
-  elif ! has_cap_sys_resource; then
-    log "note: no CAP_SYS_RESOURCE here; pods under RuntimeClass gvisor need a containerd-shim-runsc-v1 that tolerates a refused OOM score (-999) for itself"
+  elif ! has_cap_sys_resource && [[ ! -e "$(gvisor_bin_dir)/.shim-tolerates-refused-oom-score" ]]; then
+    log "warning: no CAP_SYS_RESOURCE here and this gVisor shim does not tolerate a refused OOM score; gvisor pods will fail (rebuild with environments/local/components/build-gvisor.sh)"
   fi
 
   mkdir -p "$STATE" "$LOGS" "$PIDS"

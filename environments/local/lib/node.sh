@@ -3,8 +3,8 @@
 # /ra2cert/<node>. Sourced by cluster.sh; needs common.sh.
 
 # gVisor: runsc and its shim from RA2CERT_GVISOR_BIN or the components cache, when built.
-# Note: the upstream shim sets its own OOM score to -999 and gives up when that is refused,
-# which it is for a root without CAP_SYS_RESOURCE; see has_cap_sys_resource.
+# The upstream shim sets its own OOM score to -999 and gives up when that is refused, as it
+# is for a root without CAP_SYS_RESOURCE; build-gvisor.sh builds a shim that tolerates it.
 gvisor_bin_dir() {
   local runsc
   if [[ -n "${RA2CERT_GVISOR_BIN:-}" ]]; then runsc=$RA2CERT_GVISOR_BIN/runsc; else runsc=$(newest_cache_bin gvisor runsc); fi
