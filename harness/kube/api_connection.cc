@@ -299,7 +299,13 @@ struct ApiConnection::Impl {
       bool stopped = false;
       HttpResponse response = Perform(request, *credential, on_data, code, curl_error, stopped);
       const bool last = attempt >= options.max_attempts;
-      if (code != CURLE_OK && !stopped) {
+      // Over HTTP/2 the API server answers some requests early (401/403 before it reads a
+      // POST body) and then resets the stream, which curl reports as a partial transfer.
+      // The status and headers arrived whole: that is the server's answer, not a failure.
+      const bool early_answer =
+          response.status >= 400 && (code == CURLE_PARTIAL_FILE || code == CURLE_HTTP2_STREAM ||
+                                     code == CURLE_HTTP2 || code == CURLE_RECV_ERROR);
+      if (code != CURLE_OK && !stopped && !early_answer) {
         if (!last && RetryableTransport(code) && Idempotent(request) && !on_data) {
           Sleep(random, backoff);
           continue;

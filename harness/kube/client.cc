@@ -16,6 +16,25 @@ std::string DescribeFailure(const HttpResponse& response) {
   return response.body.substr(0, 300);
 }
 
+// The documents of a YAML stream as the text they were written in, split at "---" and
+// "..." lines. Server-side apply gets that text: re-emitting a parsed node loses quoting,
+// so "010" or "yes" would reach the server as a number or a boolean.
+std::vector<std::string> SplitDocuments(const std::string& stream) {
+  std::vector<std::string> documents(1);
+  std::stringstream lines(stream);
+  for (std::string line; std::getline(lines, line);) {
+    const bool marker = (line.rfind("---", 0) == 0 || line.rfind("...", 0) == 0) &&
+                        (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    if (!marker) {
+      documents.back() += line + "\n";
+      continue;
+    }
+    documents.emplace_back();
+    if (line[0] == '-') documents.back() += line.substr(3) + "\n";  // "--- {kind: ...}"
+  }
+  return documents;
+}
+
 std::string PrefixFor(const std::string& group_version) {
   return group_version.find('/') == std::string::npos ? "/api/" + group_version
                                                       : "/apis/" + group_version;
@@ -194,18 +213,21 @@ Result<std::string> Client::PathFor(const std::string& api_version, const std::s
 
 Result<std::vector<json>> Client::Apply(const std::string& manifests,
                                         const std::string& default_namespace) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(manifests);
-  } catch (const YAML::Exception& e) {
-    return Error(std::string("manifest is not valid YAML: ") + e.what());
+  // Every document is checked before any is applied.
+  std::vector<std::pair<std::string, YAML::Node>> documents;
+  for (std::string& text : SplitDocuments(manifests)) {
+    try {
+      YAML::Node document = YAML::Load(text);
+      if (!document.IsNull()) documents.emplace_back(std::move(text), std::move(document));
+    } catch (const YAML::Exception& e) {
+      return Error("manifest document " + std::to_string(documents.size() + 1) +
+                   " is not valid YAML: " + e.what());
+    }
   }
   std::vector<json> applied;
   int index = 0;
-  for (const auto& document : documents) {
-    ++index;
-    if (document.IsNull()) continue;
-    const std::string where = "manifest document " + std::to_string(index);
+  for (const auto& [text, document] : documents) {
+    const std::string where = "manifest document " + std::to_string(++index);
     if (!document.IsMap()) return Error(where + ": expected a Kubernetes object");
     const std::string api_version = document["apiVersion"] ? document["apiVersion"].Scalar() : "";
     const std::string kind = document["kind"] ? document["kind"].Scalar() : "";
@@ -218,11 +240,10 @@ Result<std::vector<json>> Client::Apply(const std::string& manifests,
         metadata["namespace"] ? metadata["namespace"].Scalar() : default_namespace;
     auto path = PathFor(api_version, kind, namespace_, name);
     if (!path) return path.error().Wrap(where);
-    // Server-side apply takes YAML as it is: no lossy conversion of scalars.
-    const std::string body = YAML::Dump(document);
+    // Server-side apply takes the YAML as written: no lossy conversion of scalars.
     auto response = Decode("apply " + kind + "/" + name,
                            connection_->Send({"PATCH", *path + "?fieldManager=ra2cert&force=true",
-                                              body, "application/apply-patch+yaml"}));
+                                              text, "application/apply-patch+yaml"}));
     if (!response) return response.error();
     applied.push_back(std::move(response).value());
   }

@@ -20,7 +20,14 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(const std::str
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   if (!end) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  const std::time_t seconds = timegm(&tm);
+  // Past what system_clock can hold (year 2262 in nanoseconds): never expires.
+  using std::chrono::system_clock;
+  if (seconds >
+      std::chrono::duration_cast<std::chrono::seconds>(system_clock::duration::max()).count()) {
+    return system_clock::time_point::max();
+  }
+  return system_clock::from_time_t(seconds);
 }
 }  // namespace
 
