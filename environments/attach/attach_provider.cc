@@ -28,23 +28,41 @@ void DiscoverNodes(kube::Client& client, Capabilities& capabilities) {
     capabilities.absent["windows-nodes"] = why;
     return;
   }
-  int control_plane = 0, workers = 0, windows = 0;
+  int control_plane = 0, workers = 0, windows = 0, simulated_windows = 0, simulated = 0;
   for (const auto& node : nodes->items) {
-    if (IsControlPlane(node)) {
+    // Simulated nodes (ra2cert.io/simulated=true, e.g. kwok's) run no pod: not a worker to
+    // run workloads on.
+    const bool is_simulated = Label(node, "ra2cert.io/simulated") == "true";
+    if (is_simulated) {
+      ++simulated;
+    } else if (IsControlPlane(node)) {
       ++control_plane;
     } else {
       ++workers;
     }
-    if (Label(node, "kubernetes.io/os") == "windows") ++windows;
+    if (Label(node, "kubernetes.io/os") == "windows") {
+      ++windows;
+      if (is_simulated) ++simulated_windows;
+    }
   }
-  const std::string census = std::to_string(control_plane) + " control-plane and " +
-                             std::to_string(workers) + " worker node(s)";
+  const std::string census =
+      std::to_string(control_plane) + " control-plane and " + std::to_string(workers) +
+      " worker node(s)" +
+      (simulated > 0 ? " (and " + std::to_string(simulated) + " simulated)" : std::string());
   if (control_plane > 0 && workers > 0) {
     capabilities.present["multi-node"] = census;
   } else {
     capabilities.absent["multi-node"] = "the cluster has " + census;
   }
-  if (windows > 0) {
+  if (windows > 0 && simulated_windows == windows) {
+    capabilities.present["windows-nodes"] = std::to_string(windows) +
+                                            " simulated Windows node(s) (kwok): scheduling is "
+                                            "real, pods never run";
+  } else if (simulated_windows > 0) {
+    capabilities.present["windows-nodes"] =
+        std::to_string(windows) + " Windows node(s), " + std::to_string(simulated_windows) +
+        " of them simulated (kwok): scheduling onto those is real, pods there never run";
+  } else if (windows > 0) {
     capabilities.present["windows-nodes"] = std::to_string(windows) + " Windows node(s)";
   } else {
     capabilities.absent["windows-nodes"] = "no node is labelled kubernetes.io/os=windows";
@@ -125,6 +143,12 @@ Result<ClusterHandle> AttachToCluster(const std::vector<std::string>& kubeconfig
   handle.capabilities = DiscoverCapabilities(*client);
   handle.capabilities.present["cluster"] =
       "Kubernetes " + handle.kubernetes_version + " at " + server;
+  // Every report names the environment: simulated nodes are said there too.
+  if (auto windows = handle.capabilities.present.find("windows-nodes");
+      windows != handle.capabilities.present.end() &&
+      windows->second.find("simulated") != std::string::npos) {
+    handle.description += "; windows-nodes: " + windows->second;
+  }
   std::string list;
   for (const auto& path : config->files) list += (list.empty() ? "" : ":") + path;
   // Case processes resolve the same files and the same context.

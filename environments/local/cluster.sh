@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ra2cert local cluster: a real multi-node Kubernetes on this machine, no Docker.
 #
-#   cluster.sh up     [--nodes N] [--state-dir DIR] [--k8s-bin DIR] [--image-registry HOST:PORT]
+#   cluster.sh up     [--nodes N] [--windows-nodes N] [--state-dir DIR] [--k8s-bin DIR]
+#                     [--image-registry HOST:PORT]
 #   cluster.sh status [--state-dir DIR]
 #   cluster.sh down   [--state-dir DIR] [--save-logs DIR2]
 #
@@ -9,17 +10,24 @@
 #        and prints on stdout, one "key: value" per line:
 #          kubeconfig: <admin kubeconfig>   nodes-ready-seconds: <s>   ready-seconds: <s>
 #          state-dir: <dir>  logs: <dir>  registry: <host:port>  etcd: <binary>  gvisor: yes|no
+#          windows-nodes: <N> (simulated by kwok)          (only with --windows-nodes N > 0)
 #        (ready = nodes Ready and CoreDNS available). Progress goes to stderr.
+#        --windows-nodes N adds N simulated Windows workers ra2cert-win<i> (lib/windows-nodes.sh):
+#        Node objects kept Ready by kwok, labelled kubernetes.io/os=windows,
+#        node.kubernetes.io/windows-build=10.0.17763 and ra2cert.io/simulated=true, tainted
+#        os=windows:NoSchedule. Scheduling onto them is real; pods bound to them never run.
 # status prints components (running/dead) and the nodes; exit 0 when everything runs, 1 when
 #        not, 4 when there is no cluster in DIR.
 # down   removes everything up made: processes, mounts, network namespaces, links, iptables
 #        rules, cgroups, kernel settings, state. Idempotent. --save-logs copies the component
 #        logs (and the audit log) to DIR2/ first, e.g. for a certification bundle.
-# Defaults: --nodes 2, --state-dir /var/lib/ra2cert/local, --k8s-bin the cached Kubernetes
-# build, --image-registry the registry this script runs on the bridge (10.250.0.1:5000).
+# Defaults: --nodes 2, --windows-nodes 0, --state-dir /var/lib/ra2cert/local, --k8s-bin the
+# cached Kubernetes build, --image-registry the registry this script runs on the bridge
+# (10.250.0.1:5000).
 # Environment: RA2CERT_CACHE (build cache, default ~/.cache/ra2cert), RA2CERT_K8S_BIN (as
 # --k8s-bin), RA2CERT_ETCD (etcd binary; default Debian's /usr/bin/etcd), RA2CERT_GVISOR_BIN
-# (dir with runsc + containerd-shim-runsc-v1; default the newest $RA2CERT_CACHE/gvisor-*/bin).
+# (dir with runsc + containerd-shim-runsc-v1; default the newest $RA2CERT_CACHE/gvisor-*/bin),
+# RA2CERT_KWOK (kwok binary for --windows-nodes; default the newest $RA2CERT_CACHE/kwok-*/bin).
 # One local cluster per machine (bridge ra2cert0, netns ra2cert-node<i>, cgroup /ra2cert).
 # Exit codes: 0 ok, 2 usage, 3 infrastructure error (message on stderr names the log to read).
 set -euo pipefail
@@ -35,6 +43,7 @@ K8S_BIN=${RA2CERT_K8S_BIN:-} REGISTRY_OVERRIDE= SAVE_LOGS=
 while (($#)); do
   case $1 in
     --nodes) NODES=${2:-}; shift 2 || usage ;;
+    --windows-nodes) WINDOWS_NODES=${2:-}; shift 2 || usage ;;
     --state-dir) STATE=${2:-}; shift 2 || usage ;;
     --k8s-bin) K8S_BIN=${2:-}; shift 2 || usage ;;
     --image-registry) REGISTRY_OVERRIDE=${2:-}; shift 2 || usage ;;
@@ -46,10 +55,11 @@ done
 [[ -z "${STATE:-}" || "$STATE" == /* ]] || { echo "cluster.sh: --state-dir must be an absolute path" >&2; exit 2; }
 [[ "${STATE:-x}" != / ]] || { echo "cluster.sh: --state-dir / is not allowed" >&2; exit 2; }
 [[ -z "${NODES:-}" || "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "cluster.sh: --nodes must be 1..99" >&2; exit 2; }
+[[ -z "${WINDOWS_NODES:-}" || "$WINDOWS_NODES" =~ ^(0|[1-9]|1[0-9]|20)$ ]] || { echo "cluster.sh: --windows-nodes must be 0..20" >&2; exit 2; }
 [[ -n "${STATE:-}" ]] && STATE=${STATE%/}
 
 source "$HERE/lib/common.sh"
-for f in pki network registry control-plane node addons teardown; do source "$HERE/lib/$f.sh"; done
+for f in pki network registry control-plane node addons windows-nodes teardown; do source "$HERE/lib/$f.sh"; done
 
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, cgroups, mounts)" 3
 
@@ -83,6 +93,7 @@ check_binaries() {
   done
   [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback && -x /usr/lib/cni/portmap ]] ||
     die "CNI plugins missing in /usr/lib/cni (apt-get install containernetworking-plugins)" 3
+  windows_nodes_check
 }
 
 save_host_state() {
@@ -107,7 +118,7 @@ api_get() {
 wait_nodes_ready() {
   local ready
   ready=$(api_get /api/v1/nodes | jq '[.items[] | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length') || return 1
-  ((ready == NODES))
+  ((ready == NODES + WINDOWS_NODES))
 }
 
 # Ready for workloads: the node controller has lifted the not-ready taints and the default
@@ -156,6 +167,7 @@ cmd_up() {
   save_host_state
   cat >"$STATE/cluster.env" <<ENV
 NODES=$NODES
+WINDOWS_NODES=$WINDOWS_NODES
 K8S_BIN=$K8S_BIN
 REGISTRY=$REGISTRY
 ENV
@@ -167,6 +179,7 @@ ENV
   local build_pid=$!
 
   pki_generate
+  windows_nodes_pki
   net_up
   log "PKI and network ready ($(secs_since "$t0") s)"
   etcd_start
@@ -180,6 +193,7 @@ ENV
     die "kube-apiserver did not become ready; see $LOGS/kube-apiserver.log and $LOGS/etcd.log" 3
   log "kube-apiserver ready ($(secs_since "$t0") s)"
   addons_nodes || die "creating the Node objects failed; see $LOGS/addons.log" 3
+  windows_nodes_start || die "creating the simulated Windows nodes failed; see $LOGS/addons.log" 3
   for ((i = 1; i <= NODES; i++)); do
     wait_until 20 "containerd on $(node_name "$i")" containerd_ready "$i" ||
       die "containerd on $(node_name "$i") did not start; see $LOGS/$(node_name "$i")-containerd.log" 3
@@ -191,11 +205,13 @@ ENV
   if [[ -n "${push_pid:-}" ]]; then wait "$push_pid" || die "pushing images failed; see $LOGS/images-push.log" 3; fi
   addons_apply || die "applying cluster add-ons failed; see $LOGS/addons.log" 3
 
-  wait_until 60 "all $NODES nodes Ready (logs: $LOGS/*-kubelet.log)" wait_nodes_ready ||
-    die "not all nodes became Ready; see $LOGS/<node>-kubelet.log" 3
+  local kwok_log=
+  ((WINDOWS_NODES == 0)) || kwok_log=" and $LOGS/kwok.log"
+  wait_until 60 "all $((NODES + WINDOWS_NODES)) nodes Ready (logs: $LOGS/*-kubelet.log$kwok_log)" wait_nodes_ready ||
+    die "not all nodes became Ready; see $LOGS/<node>-kubelet.log$kwok_log" 3
   local nodes_ready
   nodes_ready=$(secs_since "$t0")
-  log "all $NODES nodes Ready ($nodes_ready s)"
+  log "all $((NODES + WINDOWS_NODES)) nodes Ready ($nodes_ready s)"
   wait_until 60 "nodes schedulable and the default service account" wait_schedulable ||
     die "nodes stayed tainted not-ready or no default service account; see $LOGS/kube-controller-manager.log" 3
   if [[ -n "$COREDNS_TAG" ]]; then
@@ -213,6 +229,7 @@ ENV
   echo "registry: $REGISTRY"
   echo "etcd: $(cat "$STATE/etcd-binary")"
   echo "gvisor: $([[ -n "$(gvisor_bin_dir || true)" ]] && echo yes || echo no)"
+  if ((WINDOWS_NODES > 0)); then echo "windows-nodes: $WINDOWS_NODES (simulated by kwok)"; fi
 }
 
 cmd_status() {
@@ -221,6 +238,7 @@ cmd_status() {
   local f name ok=0
   echo "state-dir: $STATE"
   echo "kubeconfig: $ADMIN_KUBECONFIG"
+  if ((${WINDOWS_NODES:-0} > 0)); then echo "windows-nodes: $WINDOWS_NODES (simulated by kwok, log $LOGS/kwok.log)"; fi
   echo "components:"
   for f in "$PIDS"/*.pid; do
     [[ -f "$f" ]] || continue

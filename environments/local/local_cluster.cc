@@ -45,6 +45,8 @@ std::string ProjectRoot() {
 
 Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
   if (options.nodes < 1 || options.nodes > 20) return Error("--nodes: must be between 1 and 20", 2);
+  if (options.windows_nodes < 0 || options.windows_nodes > 20)
+    return Error("--windows-nodes: must be between 0 and 20", 2);
   if (!fs::exists(Script("environments/local/components/k8s-" + options.kubernetes + "/go.mod"))) {
     return Error("--k8s-version: no pinned build for Kubernetes " + options.kubernetes +
                      " (see environments/local/components/k8s-*)",
@@ -74,6 +76,8 @@ Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
   }
   if (!options.image_registry.empty())
     args.insert(args.end(), {"--image-registry", options.image_registry});
+  if (options.windows_nodes > 0)
+    args.insert(args.end(), {"--windows-nodes", std::to_string(options.windows_nodes)});
   std::map<std::string, std::string> env;
   if (auto gvisor = cluster.component_bins.find("gvisor"); gvisor != cluster.component_bins.end()) {
     env["RA2CERT_GVISOR_BIN"] = gvisor->second;

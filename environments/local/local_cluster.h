@@ -15,6 +15,7 @@ namespace ra2cert {
 
 struct LocalClusterOptions {
   int nodes = 2;
+  int windows_nodes = 0;  // simulated Windows workers (kwok): scheduling real, pods never run
   std::string state_dir = "/var/lib/ra2cert/local";
   std::string kubernetes = "1.33";  // minor version; components/k8s-<minor>/go.mod pins it
   std::string image_registry;       // empty: the cluster's own registry

@@ -20,6 +20,10 @@ RA2CERT_CASE(PodNetwork, CrossNodeServiceByDnsName,
   // node (the client pod tolerates its taint).
   std::vector<json> ready_workers;
   for (const auto& node : nodes->workers) {
+    // The probe pods are Linux pods pinned by node name: a Windows worker (simulated or not)
+    // cannot run them.
+    const json labels = node.value("metadata", json::object()).value("labels", json::object());
+    if (labels.value("kubernetes.io/os", "linux") == "windows") continue;
     if (fixtures::IsReady(node)) ready_workers.push_back(node);
   }
   ASSERT_FALSE(ready_workers.empty()) << "no Ready worker";

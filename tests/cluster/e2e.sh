@@ -4,21 +4,23 @@
 #   a worker → a pod under RuntimeClass gvisor sees another kernel than the host's → from a pod
 #   on one node, a Service name resolves through cluster DNS and HTTP to the pod behind it on
 #   another node works (by Service name and by pod IP) → down → nothing is left on the host.
-# Usage: tests/cluster/e2e.sh [--keep] [--nodes N] [--state-dir DIR]
+# Usage: tests/cluster/e2e.sh [--keep] [--nodes N] [--windows-nodes N] [--state-dir DIR]
 #   --keep leaves the cluster up (no teardown, no leftover checks).
+#   --windows-nodes N also checks N simulated Windows workers (Ready, labelled, tainted).
 # Env: RA2CERT_E2E_ALLOW_NO_GVISOR=1 turns a missing gvisor RuntimeClass into a skip.
 # (HTTP is spoken with busybox nc: Debian's busybox-static wget segfaults, even on the host.)
 # Exit 0 when every check passed, 1 on the first failure (the cluster is torn down either way).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CLUSTER=$REPO/environments/local/cluster.sh
-keep=0 nodes=2 state=/var/lib/ra2cert/local
+keep=0 nodes=2 win=0 state=/var/lib/ra2cert/local
 while (($#)); do
   case $1 in
     --keep) keep=1; shift ;;
     --nodes) nodes=$2; shift 2 ;;
+    --windows-nodes) win=$2; shift 2 ;;
     --state-dir) state=$2; shift 2 ;;
-    *) echo "usage: $0 [--keep] [--nodes N] [--state-dir DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--keep] [--nodes N] [--windows-nodes N] [--state-dir DIR]" >&2; exit 2 ;;
   esac
 done
 ((nodes >= 2)) || { echo "e2e: needs at least 2 nodes (a worker besides the control plane)" >&2; exit 2; }
@@ -43,7 +45,7 @@ for p in "${host_paths[@]}"; do [[ -e "$p" ]] || absent_before+=("$p"); done
 sysctls_before=$(cat /proc/sys/vm/overcommit_memory /proc/sys/vm/panic_on_oom /proc/sys/kernel/panic /proc/sys/kernel/panic_on_oops)
 
 # ---- up -------------------------------------------------------------------------------------
-out=$("$CLUSTER" up --nodes "$nodes" --state-dir "$state") || fail "cluster.sh up exited $?"
+out=$("$CLUSTER" up --nodes "$nodes" --windows-nodes "$win" --state-dir "$state") || fail "cluster.sh up exited $?"
 echo "$out" | sed 's/^/e2e: up: /'
 field() { echo "$out" | sed -n "s/^$1: //p"; }
 KCFG=$(field kubeconfig)
@@ -57,15 +59,19 @@ pass "cluster up: nodes Ready after $(field nodes-ready-seconds) s, ready after 
 
 # ---- nodes, roles, taints -------------------------------------------------------------------
 mapfile -t rows < <(k get nodes -o jsonpath='{range .items[*]}{.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{" "}{range .spec.taints[*]}{.key}{"="}{.effect}{","}{end}{"\n"}{end}')
-((${#rows[@]} == nodes)) || fail "expected $nodes nodes, kubectl sees ${#rows[@]}: ${rows[*]}"
+((${#rows[@]} == nodes + win)) || fail "expected $((nodes + win)) nodes, kubectl sees ${#rows[@]}: ${rows[*]}"
 cp_nodes=$(k get nodes -l node-role.kubernetes.io/control-plane -o jsonpath='{.items[*].metadata.name}')
-workers=$(k get nodes -l 'node-role.kubernetes.io/worker,!node-role.kubernetes.io/control-plane' -o jsonpath='{.items[*].metadata.name}')
+workers=$(k get nodes -l 'node-role.kubernetes.io/worker,!node-role.kubernetes.io/control-plane,!ra2cert.io/simulated' -o jsonpath='{.items[*].metadata.name}')
+windows=$(k get nodes -l 'kubernetes.io/os=windows,node.kubernetes.io/windows-build=10.0.17763,ra2cert.io/simulated=true,node-role.kubernetes.io/worker' -o jsonpath='{.items[*].metadata.name}')
 [[ "$cp_nodes" == ra2cert-node1 ]] || fail "control-plane role should be on ra2cert-node1 only, is on '$cp_nodes'"
 [[ $(wc -w <<<"$workers") -eq $((nodes - 1)) ]] || fail "expected $((nodes - 1)) workers, found '$workers'"
 for row in "${rows[@]}"; do
   read -r name ready taints <<<"$row"
   [[ "$ready" == True ]] || fail "node $name is not Ready ($row)"
-  if [[ "$name" == ra2cert-node1 ]]; then
+  if [[ "$name" == ra2cert-win* ]]; then
+    [[ " $windows " == *" $name "* ]] || fail "simulated Windows node $name lacks its labels"
+    [[ "$taints" == *os=NoSchedule,* ]] || fail "simulated Windows node $name lacks the os=windows:NoSchedule taint ($row)"
+  elif [[ "$name" == ra2cert-node1 ]]; then
     [[ "$taints" == *node-role.kubernetes.io/control-plane=NoSchedule,* ]] || fail "node $name lacks the control-plane NoSchedule taint ($row)"
   else
     [[ " $workers " == *" $name "* ]] || fail "node $name is not labelled a worker"
@@ -73,6 +79,7 @@ for row in "${rows[@]}"; do
   fi
 done
 pass "$nodes nodes Ready; node1 control-plane (label + NoSchedule taint), others workers"
+((win == 0)) || pass "$win simulated Windows node(s) Ready, labelled and tainted os=windows:NoSchedule"
 
 # Traffic stays on the machine: no node has a default route, nothing is masqueraded out of a
 # node, and the host forwards nothing between the cluster bridge and its other interfaces.
