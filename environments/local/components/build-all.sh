@@ -4,14 +4,14 @@
 # this is a quick no-op once all are built. Cold, on 2 cores, it takes the better part of an hour.
 # Usage: build-all.sh [MINOR] [NAME...]
 #   MINOR  Kubernetes minor to build (default 1.33; one with a k8s-MINOR/go.mod here)
-#   NAME   only these components (default all): kubernetes etcd gvisor coredns helm cosign kwok
+#   NAME   only these components (default all): kubernetes etcd gvisor coredns helm cosign kwok critools
 # Prints "NAME BINDIR" per component on stdout (build logs go to stderr); exits non-zero if any
 # component failed, after trying the rest.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 minor=1.33
 if [[ ${1:-} =~ ^[0-9]+\.[0-9]+$ ]]; then minor=$1; shift; fi
-all=(kubernetes etcd gvisor coredns helm cosign kwok)
+all=(kubernetes etcd gvisor coredns helm cosign kwok critools)
 names=("$@")
 ((${#names[@]})) || names=("${all[@]}")
 

@@ -1,0 +1,233 @@
+// cri_bench: how fast ra2cert's CRI client (harness/cri) answers, next to crictl
+// (cri-tools, built by environments/local/components/build-critools.sh), against one real
+// runtime socket. Times N calls each of Version and ListPodSandbox:
+//
+//   ra2cert in-process       one CriClient (one gRPC channel), N calls: how the cases use it
+//   ra2cert process/call     this binary re-run per call (start, connect, one call, exit)
+//   crictl process/call      `crictl version` / `crictl pods -o json` per call
+//   spawn only               /bin/true per call: the process start-up both of the above pay
+//
+// crictl has no mode that makes many calls in one process, so the like-for-like comparison
+// is "process/call" against "process/call"; the in-process row shows what a harness that
+// keeps its channel open saves. Not a test: run it by hand.
+//
+//   cri_bench [--endpoint unix:///path] [--calls N] [--crictl PATH]
+//   (endpoint default: the first of $RA2CERT_CRI_ENDPOINTS; crictl default:
+//    ${RA2CERT_CACHE:-~/.cache/ra2cert}/critools-*/bin/crictl, else crictl on PATH)
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "harness/cri/cri_client.h"
+#include "harness/cri/cri_endpoints.h"
+#include "harness/tools/run_tool.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace cri = ra2cert::cri;
+using Clock = std::chrono::steady_clock;
+using ra2cert::Error;
+using ra2cert::Result;
+
+constexpr int kWarmUp = 5;
+constexpr auto kCallTimeout = std::chrono::seconds(10);
+
+struct Row {
+  std::string call, client;
+  std::vector<double> ms;  // one per timed call
+
+  double Mean() const { return std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size()); }
+  double Percentile(double p) const {
+    std::vector<double> sorted = ms;
+    std::sort(sorted.begin(), sorted.end());
+    const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+    return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+  }
+};
+
+// Runs `call` kWarmUp times untimed, then `calls` times timed; the first failure ends it.
+Result<Row> Measure(const std::string& call, const std::string& client, int calls,
+                    const std::function<ra2cert::Status()>& once) {
+  Row row{call, client, {}};
+  for (int i = 0; i < kWarmUp + calls; ++i) {
+    const auto start = Clock::now();
+    auto done = once();
+    const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    if (!done) return done.error().Wrap(call + " through " + client);
+    if (i >= kWarmUp) row.ms.push_back(elapsed);
+  }
+  return row;
+}
+
+ra2cert::Status Spawn(const std::string& program, const std::vector<std::string>& args) {
+  auto ran = ra2cert::RunTool({.program = program, .args = args, .timeout = kCallTimeout});
+  if (!ran) return ran.error();
+  if (ran->exit_code != 0) {
+    return Error(program + " exited " + std::to_string(ran->exit_code) + ": " + ran->err.substr(0, 300));
+  }
+  return ra2cert::Ok();
+}
+
+std::string DefaultCrictl() {
+  const char* cache = std::getenv("RA2CERT_CACHE");
+  const char* home = std::getenv("HOME");
+  const fs::path root = cache && *cache ? fs::path(cache) : fs::path(home ? home : "/root") / ".cache/ra2cert";
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const fs::path crictl = entry.path() / "bin" / "crictl";
+    if (entry.path().filename().string().rfind("critools-", 0) == 0 && fs::exists(crictl)) {
+      found.push_back(crictl.string());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found.empty() ? "crictl" : found.back();
+}
+
+// The child side of "ra2cert process/call": connect, make one call, exit.
+int ChildCall(const std::string& endpoint, const std::string& call) {
+  auto client = cri::CriClient::Connect(endpoint, kCallTimeout, kCallTimeout);
+  if (!client) {
+    std::fprintf(stderr, "%s\n", client.error().message().c_str());
+    return 1;
+  }
+  if (call == "version") {
+    auto version = client->Version();
+    if (!version) std::fprintf(stderr, "%s\n", version.error().message().c_str());
+    return version ? 0 : 1;
+  }
+  auto pods = client->ListPodSandbox();
+  if (!pods) std::fprintf(stderr, "%s\n", pods.error().message().c_str());
+  return pods ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cri_bench: ra2cert's CRI client against crictl on one runtime socket"};
+  std::string endpoint, crictl = DefaultCrictl(), child_call;
+  int calls = 200;
+  app.add_option("--endpoint", endpoint, "CRI socket, unix:///path (default: first of $RA2CERT_CRI_ENDPOINTS)");
+  app.add_option("--calls", calls, "timed calls per row (after 5 warm-up calls)")->check(CLI::Range(1, 100000));
+  app.add_option("--crictl", crictl, "the crictl binary")->capture_default_str();
+  app.add_option("--child-call", child_call, "internal: make one call (version|pods) and exit")
+      ->check(CLI::IsMember({"version", "pods"}));
+  CLI11_PARSE(app, argc, argv);
+
+  if (endpoint.empty()) {
+    auto endpoints = cri::EndpointsFromEnvironment();
+    if (!endpoints || endpoints->empty()) {
+      std::fprintf(stderr, "cri_bench: give --endpoint unix:///path (or set %s): %s\n", cri::kEndpointsVariable,
+                   endpoints ? "it names no node" : endpoints.error().message().c_str());
+      return 2;
+    }
+    endpoint = endpoints->front().endpoint;
+  }
+  auto normalized = cri::NormalizeEndpoint(endpoint);
+  if (!normalized) {
+    std::fprintf(stderr, "cri_bench: --endpoint: %s\n", normalized.error().message().c_str());
+    return 2;
+  }
+  endpoint = *normalized;
+  if (!child_call.empty()) return ChildCall(endpoint, child_call);
+
+  const auto connect_start = Clock::now();
+  auto client = cri::CriClient::Connect(endpoint, kCallTimeout, kCallTimeout);
+  const double connect_ms = std::chrono::duration<double, std::milli>(Clock::now() - connect_start).count();
+  if (!client) {
+    std::fprintf(stderr, "cri_bench: %s\n", client.error().message().c_str());
+    return 3;
+  }
+  auto version = client->Version();
+  auto sandboxes = client->ListPodSandbox();
+  if (!version || !sandboxes) {
+    std::fprintf(stderr, "cri_bench: %s\n", (version ? sandboxes.error() : version.error()).message().c_str());
+    return 3;
+  }
+  auto crictl_version = ra2cert::RunTool({.program = crictl, .args = {"--version"}, .timeout = kCallTimeout});
+  if (!crictl_version || crictl_version->exit_code != 0) {
+    std::fprintf(stderr,
+                 "cri_bench: cannot run crictl '%s' (build it: environments/local/components/build-critools.sh, "
+                 "or pass --crictl)\n",
+                 crictl.c_str());
+    return 3;
+  }
+  std::string crictl_said = crictl_version->out;
+  while (!crictl_said.empty() && std::isspace(static_cast<unsigned char>(crictl_said.back()))) crictl_said.pop_back();
+
+  const std::string self = fs::canonical("/proc/self/exe").string();
+  const std::vector<std::string> crictl_flags = {"--runtime-endpoint", endpoint, "--image-endpoint", endpoint,
+                                                 "--timeout", "10s"};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), crictl_flags.begin(), crictl_flags.end());
+    return args;
+  };
+
+  std::printf("cri_bench: %s: %s %s (CRI %s), ListPodSandbox returns %zu sandboxes\n", endpoint.c_str(),
+              version->runtime_name.c_str(), version->runtime_version.c_str(), version->runtime_api_version.c_str(),
+              sandboxes->size());
+  std::printf("cri_bench: %d timed calls per row after %d warm-up calls; peer: %s (%s)\n", calls, kWarmUp,
+              crictl_said.c_str(), crictl.c_str());
+  std::printf("cri_bench: ra2cert connect (channel set-up, once): %.3f ms\n\n", connect_ms);
+
+  using Job = std::function<ra2cert::Status()>;
+  const std::vector<std::tuple<std::string, std::string, Job>> jobs = {
+      {"Version", "ra2cert in-process",
+       [&]() -> ra2cert::Status {
+         auto v = client->Version();
+         return v ? ra2cert::Ok() : ra2cert::Status(v.error());
+       }},
+      {"Version", "ra2cert process/call",
+       [&] { return Spawn(self, {"--endpoint", endpoint, "--child-call", "version"}); }},
+      {"Version", "crictl process/call", [&] { return Spawn(crictl, with({"version"})); }},
+      {"ListPodSandbox", "ra2cert in-process",
+       [&]() -> ra2cert::Status {
+         auto p = client->ListPodSandbox();
+         return p ? ra2cert::Ok() : ra2cert::Status(p.error());
+       }},
+      {"ListPodSandbox", "ra2cert process/call",
+       [&] { return Spawn(self, {"--endpoint", endpoint, "--child-call", "pods"}); }},
+      {"ListPodSandbox", "crictl process/call", [&] { return Spawn(crictl, with({"pods", "-o", "json"})); }},
+      {"(none)", "spawn only (/bin/true)", [&] { return Spawn("/bin/true", {}); }},
+  };
+  std::vector<Row> rows;
+  std::printf("%-15s %-24s %10s %10s %10s\n", "call", "client", "mean ms", "p50 ms", "p95 ms");
+  for (const auto& [call, who, job] : jobs) {
+    auto row = Measure(call, who, calls, job);
+    if (!row) {
+      std::fprintf(stderr, "cri_bench: %s\n", row.error().message().c_str());
+      return 3;
+    }
+    std::printf("%-15s %-24s %10.3f %10.3f %10.3f\n", row->call.c_str(), row->client.c_str(), row->Mean(),
+                row->Percentile(0.50), row->Percentile(0.95));
+    std::fflush(stdout);
+    rows.push_back(std::move(*row));
+  }
+  auto mean = [&](const std::string& call, const std::string& who) {
+    for (const auto& row : rows) {
+      if (row.call == call && row.client == who) return row.Mean();
+    }
+    return std::nan("");
+  };
+  std::printf("\nratio ra2cert / crictl (mean per call; below 1 means ra2cert is faster):\n");
+  for (const char* call : {"Version", "ListPodSandbox"}) {
+    const double peer = mean(call, "crictl process/call");
+    std::printf("  %-15s in-process %.4f   process/call %.3f\n", call,
+                mean(call, "ra2cert in-process") / peer, mean(call, "ra2cert process/call") / peer);
+  }
+  std::printf(
+      "\nnotes: crictl can only be timed one process per call, so 'process/call' vs 'process/call' is the\n"
+      "like-for-like comparison (both start a process, dial the socket, make one call, exit); 'spawn only' is\n"
+      "the share of that which is process start-up. 'in-process' is how ra2cert's cases call CRI (one\n"
+      "channel, reused); its ratio mostly measures the start-up crictl pays, not gRPC.\n");
+  return 0;
+}
