@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct ToolCommand {
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};
   bool pass_stderr_through = false;  // show progress to the user instead of capturing it
   bool stdin_from_null = true;
+  // Written to the program's standard input, which is then closed (an external signer
+  // reads the bytes to sign this way). Unset: standard input is /dev/null.
+  std::optional<std::string> stdin_bytes;
 };
 
 struct ToolResult {

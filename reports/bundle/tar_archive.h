@@ -1,0 +1,40 @@
+// tar.gz in memory through libarchive. Writing is reproducible: entries in the order
+// given, one fixed mtime, owner and group 0 with no names, mode 0644, ustar format, gzip
+// without a file name or timestamp, so identical entries give identical bytes. Reading
+// keeps every entry's kind so the verifier can refuse links and devices, and stops at
+// size limits (a gzip bomb cannot exhaust memory).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/core/result.h"
+
+namespace ra2cert::bundle {
+
+enum class EntryKind { kRegular, kDirectory, kSymlink, kHardlink, kDevice, kOther };
+const char* EntryKindName(EntryKind kind);  // "regular file", "symbolic link", ...
+
+struct TarEntry {
+  std::string path;
+  std::string data;  // regular files only
+  EntryKind kind = EntryKind::kRegular;
+  std::string link_target;  // links only
+};
+
+struct ReadLimits {
+  size_t max_archive_bytes = size_t{1} << 30;
+  size_t max_entry_bytes = size_t{256} << 20;
+  size_t max_total_bytes = size_t{1} << 30;  // uncompressed, all entries
+  size_t max_entries = 10000;
+};
+
+// mtime in seconds since the epoch (the bundle uses the run's start time).
+Result<std::string> WriteTarGz(const std::vector<TarEntry>& entries, int64_t mtime);
+
+// Only gzip-compressed tar is accepted. Errors name the entry where one is at fault.
+Result<std::vector<TarEntry>> ReadTarGz(std::string_view archive, const ReadLimits& limits = {});
+
+}  // namespace ra2cert::bundle
