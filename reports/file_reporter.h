@@ -1,4 +1,4 @@
-// Writes junit.xml and results.json into the output directory at the start, after
+// Writes junit.xml, results.json and report.html into the output directory at the start, after
 // every case and at the end, so whatever stops the run, the files on disk describe
 // everything that finished.
 #pragma once
@@ -19,12 +19,13 @@ class FileReporter : public RunListener {
 
   const std::string& junit_path() const { return junit_path_; }
   const std::string& json_path() const { return json_path_; }
+  const std::string& html_path() const { return html_path_; }
   // The last write problem, empty when every write succeeded.
   const std::string& write_error() const { return write_error_; }
 
  private:
   void Write(const RunResult& run);
-  std::string output_dir_, junit_path_, json_path_, write_error_;
+  std::string output_dir_, junit_path_, json_path_, html_path_, write_error_;
   JUnitOptions junit_options_;
 };
 

@@ -82,6 +82,18 @@ int Main(int argc, char** argv) {
   images_list->add_option("--image-registry", images_registry,
                           "registry the images are (to be) pushed to");
 
+  std::string compare_before, compare_after;
+  auto* compare = app.add_subcommand("compare", "list regressions, fixes, new and removed cases between two runs");
+  compare->add_option("old", compare_before, "the earlier run: its output directory or results.json")->required();
+  compare->add_option("new", compare_after, "the later run: its output directory or results.json")->required();
+  std::string report_path;
+  auto* report = app.add_subcommand("report", "print the summary of a run");
+  report->add_option("results", report_path, "a run's output directory or results.json")->required();
+
+  BundleCommands bundle_commands;
+  CLI::App *keygen = nullptr, *verify = nullptr, *remake_bundle = nullptr;
+  AddBundleCommands(app, bundle_commands, keygen, verify, remake_bundle);
+
   app.add_subcommand("version", "print the harness version");
 
   try {
@@ -102,6 +114,11 @@ int Main(int argc, char** argv) {
   if (cluster_down->parsed()) return RunClusterDown(cluster_command);
   if (cluster_status->parsed()) return RunClusterStatus(cluster_command);
   if (images_list->parsed()) return RunImagesList(images_registry);
+  if (keygen->parsed()) return RunKeygen(bundle_commands);
+  if (verify->parsed()) return RunVerify(bundle_commands);
+  if (remake_bundle->parsed()) return RunBundleCommand(bundle_commands);
+  if (compare->parsed()) return RunCompare(compare_before, compare_after);
+  if (report->parsed()) return RunReport(report_path);
   std::printf("ra2cert %s\n", RA2CERT_VERSION);
   return 0;
 }

@@ -12,6 +12,8 @@ void AddClusterCommands(CLI::App& app, ClusterCommand& command, CLI::App*& up, C
   up = cluster->add_subcommand("up", "build the pinned components if needed and start the cluster");
   up->add_option("--nodes", command.options.nodes,
                  "nodes, the first is the control plane (default 2)");
+  up->add_option("--windows-nodes", command.options.windows_nodes,
+                 "simulated Windows workers (kwok): scheduling real, pods never run (default 0)");
   up->add_option("--k8s-version", command.options.kubernetes,
                  "Kubernetes minor version (default 1.33)");
   up->add_option("--image-registry", command.options.image_registry,

@@ -2,10 +2,20 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "environments/local/local_cluster.h"
 #include "harness/config/run_options.h"
+#include "reports/bundle/crypto.h"
+#include "reports/bundle/declarations.h"
+
+namespace ra2cert {
+struct ClusterHandle;
+struct RunResult;
+}  // namespace ra2cert
 
 namespace ra2cert::cli {
 
@@ -14,6 +24,10 @@ constexpr int kExitInfrastructure = 3;
 
 int UsageError(const std::string& message);
 
+struct BundleFlags {
+  std::string sign_key, signer, declarations;  // --sign-key, --signer, --declarations
+};
+
 struct RunCommand {
   RunOptions options;
   std::string config_path;
@@ -21,6 +35,7 @@ struct RunCommand {
   bool keep_cluster = false;
   LocalClusterOptions local_options;
   std::string image_registry;
+  BundleFlags bundle;
 };
 void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub);
 int RunRun(RunCommand& command, const CLI::App& sub);
@@ -35,5 +50,37 @@ int RunClusterDown(const ClusterCommand& command);
 int RunClusterStatus(const ClusterCommand& command);
 
 int RunImagesList(const std::string& registry);
+
+// The bundle (bundle_command.cc): `run` ends by writing one, signed when asked to.
+struct RunBundle {
+  std::unique_ptr<bundle::Signer> signer;  // null: the bundle is unsigned
+  std::optional<bundle::Declarations> declarations;
+  std::vector<std::string> secrets;  // redacted from every member
+};
+void AddRunBundleFlags(CLI::App& run, BundleFlags& flags);
+// Before the run: loads the key, checks the declarations (errors are usage errors).
+Result<RunBundle> PrepareRunBundle(const BundleFlags& flags);
+void AddKubeconfigSecrets(RunBundle& prepared, const std::vector<std::string>& kubeconfigs);
+// After the run: writes the run record and the bundle; returns the run's exit code (3
+// instead of 0 when the bundle cannot be written).
+int FinishRunBundle(const RunBundle& prepared, const RunCommand& command,
+                    const ClusterHandle& cluster, const RunResult& run, int exit_code);
+
+struct BundleCommands {
+  std::string keygen_dir, keygen_algorithm = "ecdsa-p256";
+  std::string verify_bundle, verify_key;
+  std::string bundle_dir;
+  BundleFlags flags;
+  std::vector<std::string> bundle_kubeconfigs;
+};
+void AddBundleCommands(CLI::App& app, BundleCommands& commands, CLI::App*& keygen,
+                       CLI::App*& verify, CLI::App*& remake);
+int RunKeygen(const BundleCommands& commands);
+int RunVerify(const BundleCommands& commands);  // 0 verified, 1 not, 2 usage
+int RunBundleCommand(const BundleCommands& commands);
+
+// `compare OLD NEW` (exit 1 on a regression) and `report RESULTS`.
+int RunCompare(const std::string& before_path, const std::string& after_path);
+int RunReport(const std::string& path);
 
 }  // namespace ra2cert::cli

@@ -73,7 +73,8 @@ int EnvironmentError(const Error& error) {
 }
 
 // Runs the plan against an open environment and writes every report.
-int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle cluster) {
+int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle cluster,
+            const RunBundle& bundle) {
   const RunOptions& options = command.options;
   if (!command.image_registry.empty()) {
     auto images = RequiredImages(command.image_registry);
@@ -114,7 +115,7 @@ int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle
   }
   std::printf("Results: %s, %s, logs in %s/logs\n", files.junit_path().c_str(),
               files.json_path().c_str(), options.output_dir.c_str());
-  return RunExitCode(run);
+  return FinishRunBundle(bundle, command, cluster, run, RunExitCode(run));
 }
 }  // namespace
 
@@ -128,6 +129,8 @@ void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub) {
   sub->add_flag("--keep-cluster", command.keep_cluster, "with --local: leave the cluster running");
   sub->add_option("--nodes", command.local_options.nodes,
                   "with --local: number of nodes (default 2)");
+  sub->add_option("--windows-nodes", command.local_options.windows_nodes,
+                  "with --local: simulated Windows workers (kwok; pods on them never run)");
   sub->add_option("--k8s-version", command.local_options.kubernetes,
                   "with --local: Kubernetes minor");
   sub->add_option("--state-dir", command.local_options.state_dir,
@@ -148,6 +151,7 @@ void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub) {
   sub->add_option("--output-dir", o.output_dir, "where junit.xml, results.json and logs go");
   sub->add_option("--junit-flavor", o.junit_flavor, "strict (Ant schema) or extended");
   sub->add_flag("--dry-run", o.dry_run, "print the plan and stop");
+  AddRunBundleFlags(*sub, command.bundle);
 }
 
 int RunRun(RunCommand& command, const CLI::App& sub) {
@@ -165,23 +169,27 @@ int RunRun(RunCommand& command, const CLI::App& sub) {
   if (auto selected = SelectCases(*catalogue, options.selection); !selected) {
     return UsageError(selected.error().message());
   }
+  auto bundle = PrepareRunBundle(command.bundle);
+  if (!bundle) return UsageError(bundle.error().message());
   if (!command.local) {
     auto request = CheckEnvironmentRequest(options.kubeconfig, options.context);
     if (!request) return UsageError(request.error().message());
+    AddKubeconfigSecrets(*bundle, request->kubeconfigs);
     auto cluster = OpenEnvironment(*request);
     if (!cluster) return EnvironmentError(cluster.error());
-    return Execute(command, *catalogue, std::move(cluster).value());
+    return Execute(command, *catalogue, std::move(cluster).value(), *bundle);
   }
 
   auto local = StartLocalCluster(command.local_options);
   if (!local) return EnvironmentError(local.error());
   std::printf("Local cluster up: nodes Ready after %.1f s (kubeconfig %s)\n",
               local->nodes_ready_seconds, local->kubeconfig.c_str());
+  AddKubeconfigSecrets(*bundle, {local->kubeconfig});
   int exit_code;
   if (auto cluster = OpenLocalCluster(*local); !cluster) {
     exit_code = EnvironmentError(cluster.error());
   } else {
-    exit_code = Execute(command, *catalogue, std::move(cluster).value());
+    exit_code = Execute(command, *catalogue, std::move(cluster).value(), *bundle);
   }
   if (command.keep_cluster) {
     std::printf("Cluster kept (--keep-cluster): kubeconfig %s; `ra2cert cluster down` removes it\n",

@@ -1,0 +1,37 @@
+#include <cstdio>
+
+#include "harness/cli/commands.h"
+#include "reports/results_compare.h"
+
+namespace ra2cert::cli {
+
+int RunCompare(const std::string& before_path, const std::string& after_path) {
+  auto before = LoadResults(before_path);
+  if (!before) return UsageError(before.error().message());
+  auto after = LoadResults(after_path);
+  if (!after) return UsageError(after.error().message());
+  const ResultsDiff diff = CompareResults(*before, *after);
+  std::fputs(diff.Render().c_str(), stdout);
+  return diff.HasRegression() ? 1 : 0;
+}
+
+int RunReport(const std::string& path) {
+  auto results = LoadResults(path);
+  if (!results) return UsageError(results.error().message());
+  const auto& r = *results;
+  const auto verdict = r.value("verdict", nlohmann::json::object());
+  std::printf("Environment: %s\nHarness: ra2cert %s, started %s%s\n", r.value("environment", "").c_str(),
+              r.value("harness_version", "").c_str(), r.value("started", "").c_str(),
+              r.value("interrupted", false) ? " (interrupted: partial results)" : "");
+  std::printf("Profile %s: %s (must requirements: %d verified-pass, %d verified-fail, %d not-verified, %d not-applicable of %d)\n",
+              verdict.value("profile", "").c_str(), verdict.value("verdict", "").c_str(),
+              verdict.value("must_verified_pass", 0), verdict.value("must_verified_fail", 0),
+              verdict.value("must_not_verified", 0), verdict.value("must_not_applicable", 0),
+              verdict.value("must_total", 0));
+  for (const auto& c : r.value("cases", nlohmann::json::array())) {
+    std::printf("%-9s %-9s %s\n", c.value("id", "").c_str(), c.value("outcome", "").c_str(), c.value("title", "").c_str());
+  }
+  return 0;
+}
+
+}  // namespace ra2cert::cli

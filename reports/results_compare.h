@@ -1,0 +1,35 @@
+// `ra2cert compare OLD NEW`: what changed between two runs' results.json — the nightly
+// job's question. A regression is a case that passed before and now does not, or a
+// requirement that was verified-pass and is no longer.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/core/result.h"
+
+namespace ra2cert {
+
+struct ResultsDiff {
+  struct CaseChange {
+    std::string id, title, before, after;
+  };
+  struct RequirementChange {
+    std::string id, before, after;
+  };
+  std::vector<CaseChange> regressions, fixes, other_changes;
+  std::vector<std::string> added, removed;  // case ids
+  std::vector<RequirementChange> requirement_changes;
+  std::string verdict_before, verdict_after;
+
+  bool HasRegression() const;
+  std::string Render() const;  // for people, one line per change
+};
+
+ResultsDiff CompareResults(const nlohmann::json& before, const nlohmann::json& after);
+
+// A results.json path or a directory holding one. Errors name the path.
+Result<nlohmann::json> LoadResults(const std::string& path);
+
+}  // namespace ra2cert
