@@ -45,7 +45,9 @@ struct Row {
   std::string call, client;
   std::vector<double> ms;  // one per timed call
 
-  double Mean() const { return std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size()); }
+  double Mean() const {
+    return std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
+  }
   double Percentile(double p) const {
     std::vector<double> sorted = ms;
     std::sort(sorted.begin(), sorted.end());
@@ -72,7 +74,8 @@ ra2cert::Status Spawn(const std::string& program, const std::vector<std::string>
   auto ran = ra2cert::RunTool({.program = program, .args = args, .timeout = kCallTimeout});
   if (!ran) return ran.error();
   if (ran->exit_code != 0) {
-    return Error(program + " exited " + std::to_string(ran->exit_code) + ": " + ran->err.substr(0, 300));
+    return Error(program + " exited " + std::to_string(ran->exit_code) + ": " +
+                 ran->err.substr(0, 300));
   }
   return ra2cert::Ok();
 }
@@ -80,7 +83,8 @@ ra2cert::Status Spawn(const std::string& program, const std::vector<std::string>
 std::string DefaultCrictl() {
   const char* cache = std::getenv("RA2CERT_CACHE");
   const char* home = std::getenv("HOME");
-  const fs::path root = cache && *cache ? fs::path(cache) : fs::path(home ? home : "/root") / ".cache/ra2cert";
+  const fs::path root =
+      cache && *cache ? fs::path(cache) : fs::path(home ? home : "/root") / ".cache/ra2cert";
   std::error_code ec;
   std::vector<std::string> found;
   for (const auto& entry : fs::directory_iterator(root, ec)) {
@@ -116,8 +120,10 @@ int main(int argc, char** argv) {
   CLI::App app{"cri_bench: ra2cert's CRI client against crictl on one runtime socket"};
   std::string endpoint, crictl = DefaultCrictl(), child_call;
   int calls = 200;
-  app.add_option("--endpoint", endpoint, "CRI socket, unix:///path (default: first of $RA2CERT_CRI_ENDPOINTS)");
-  app.add_option("--calls", calls, "timed calls per row (after 5 warm-up calls)")->check(CLI::Range(1, 100000));
+  app.add_option("--endpoint", endpoint,
+                 "CRI socket, unix:///path (default: first of $RA2CERT_CRI_ENDPOINTS)");
+  app.add_option("--calls", calls, "timed calls per row (after 5 warm-up calls)")
+      ->check(CLI::Range(1, 100000));
   app.add_option("--crictl", crictl, "the crictl binary")->capture_default_str();
   app.add_option("--child-call", child_call, "internal: make one call (version|pods) and exit")
       ->check(CLI::IsMember({"version", "pods"}));
@@ -126,7 +132,8 @@ int main(int argc, char** argv) {
   if (endpoint.empty()) {
     auto endpoints = cri::EndpointsFromEnvironment();
     if (!endpoints || endpoints->empty()) {
-      std::fprintf(stderr, "cri_bench: give --endpoint unix:///path (or set %s): %s\n", cri::kEndpointsVariable,
+      std::fprintf(stderr, "cri_bench: give --endpoint unix:///path (or set %s): %s\n",
+                   cri::kEndpointsVariable,
                    endpoints ? "it names no node" : endpoints.error().message().c_str());
       return 2;
     }
@@ -142,7 +149,8 @@ int main(int argc, char** argv) {
 
   const auto connect_start = Clock::now();
   auto client = cri::CriClient::Connect(endpoint, kCallTimeout, kCallTimeout);
-  const double connect_ms = std::chrono::duration<double, std::milli>(Clock::now() - connect_start).count();
+  const double connect_ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - connect_start).count();
   if (!client) {
     std::fprintf(stderr, "cri_bench: %s\n", client.error().message().c_str());
     return 3;
@@ -150,33 +158,37 @@ int main(int argc, char** argv) {
   auto version = client->Version();
   auto sandboxes = client->ListPodSandbox();
   if (!version || !sandboxes) {
-    std::fprintf(stderr, "cri_bench: %s\n", (version ? sandboxes.error() : version.error()).message().c_str());
+    std::fprintf(stderr, "cri_bench: %s\n",
+                 (version ? sandboxes.error() : version.error()).message().c_str());
     return 3;
   }
-  auto crictl_version = ra2cert::RunTool({.program = crictl, .args = {"--version"}, .timeout = kCallTimeout});
+  auto crictl_version =
+      ra2cert::RunTool({.program = crictl, .args = {"--version"}, .timeout = kCallTimeout});
   if (!crictl_version || crictl_version->exit_code != 0) {
     std::fprintf(stderr,
-                 "cri_bench: cannot run crictl '%s' (build it: environments/local/components/build-critools.sh, "
+                 "cri_bench: cannot run crictl '%s' (build it: "
+                 "environments/local/components/build-critools.sh, "
                  "or pass --crictl)\n",
                  crictl.c_str());
     return 3;
   }
   std::string crictl_said = crictl_version->out;
-  while (!crictl_said.empty() && std::isspace(static_cast<unsigned char>(crictl_said.back()))) crictl_said.pop_back();
+  while (!crictl_said.empty() && std::isspace(static_cast<unsigned char>(crictl_said.back())))
+    crictl_said.pop_back();
 
   const std::string self = fs::canonical("/proc/self/exe").string();
-  const std::vector<std::string> crictl_flags = {"--runtime-endpoint", endpoint, "--image-endpoint", endpoint,
-                                                 "--timeout", "10s"};
+  const std::vector<std::string> crictl_flags = {
+      "--runtime-endpoint", endpoint, "--image-endpoint", endpoint, "--timeout", "10s"};
   auto with = [&](std::vector<std::string> args) {
     args.insert(args.begin(), crictl_flags.begin(), crictl_flags.end());
     return args;
   };
 
-  std::printf("cri_bench: %s: %s %s (CRI %s), ListPodSandbox returns %zu sandboxes\n", endpoint.c_str(),
-              version->runtime_name.c_str(), version->runtime_version.c_str(), version->runtime_api_version.c_str(),
-              sandboxes->size());
-  std::printf("cri_bench: %d timed calls per row after %d warm-up calls; peer: %s (%s)\n", calls, kWarmUp,
-              crictl_said.c_str(), crictl.c_str());
+  std::printf("cri_bench: %s: %s %s (CRI %s), ListPodSandbox returns %zu sandboxes\n",
+              endpoint.c_str(), version->runtime_name.c_str(), version->runtime_version.c_str(),
+              version->runtime_api_version.c_str(), sandboxes->size());
+  std::printf("cri_bench: %d timed calls per row after %d warm-up calls; peer: %s (%s)\n", calls,
+              kWarmUp, crictl_said.c_str(), crictl.c_str());
   std::printf("cri_bench: ra2cert connect (channel set-up, once): %.3f ms\n\n", connect_ms);
 
   using Job = std::function<ra2cert::Status()>;
@@ -187,7 +199,9 @@ int main(int argc, char** argv) {
          return v ? ra2cert::Ok() : ra2cert::Status(v.error());
        }},
       {"Version", "ra2cert process/call",
-       [&] { return Spawn(self, {"--endpoint", endpoint, "--child-call", "version"}); }},
+       [&] {
+         return Spawn(self, {"--endpoint", endpoint, "--child-call", "version"});
+       }},
       {"Version", "crictl process/call", [&] { return Spawn(crictl, with({"version"})); }},
       {"ListPodSandbox", "ra2cert in-process",
        [&]() -> ra2cert::Status {
@@ -195,8 +209,13 @@ int main(int argc, char** argv) {
          return p ? ra2cert::Ok() : ra2cert::Status(p.error());
        }},
       {"ListPodSandbox", "ra2cert process/call",
-       [&] { return Spawn(self, {"--endpoint", endpoint, "--child-call", "pods"}); }},
-      {"ListPodSandbox", "crictl process/call", [&] { return Spawn(crictl, with({"pods", "-o", "json"})); }},
+       [&] {
+         return Spawn(self, {"--endpoint", endpoint, "--child-call", "pods"});
+       }},
+      {"ListPodSandbox", "crictl process/call",
+       [&] {
+         return Spawn(crictl, with({"pods", "-o", "json"}));
+       }},
       {"(none)", "spawn only (/bin/true)", [&] { return Spawn("/bin/true", {}); }},
   };
   std::vector<Row> rows;
@@ -207,8 +226,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "cri_bench: %s\n", row.error().message().c_str());
       return 3;
     }
-    std::printf("%-15s %-24s %10.3f %10.3f %10.3f\n", row->call.c_str(), row->client.c_str(), row->Mean(),
-                row->Percentile(0.50), row->Percentile(0.95));
+    std::printf("%-15s %-24s %10.3f %10.3f %10.3f\n", row->call.c_str(), row->client.c_str(),
+                row->Mean(), row->Percentile(0.50), row->Percentile(0.95));
     std::fflush(stdout);
     rows.push_back(std::move(*row));
   }
@@ -225,9 +244,12 @@ int main(int argc, char** argv) {
                 mean(call, "ra2cert in-process") / peer, mean(call, "ra2cert process/call") / peer);
   }
   std::printf(
-      "\nnotes: crictl can only be timed one process per call, so 'process/call' vs 'process/call' is the\n"
-      "like-for-like comparison (both start a process, dial the socket, make one call, exit); 'spawn only' is\n"
-      "the share of that which is process start-up. 'in-process' is how ra2cert's cases call CRI (one\n"
+      "\nnotes: crictl can only be timed one process per call, so 'process/call' vs 'process/call' "
+      "is the\n"
+      "like-for-like comparison (both start a process, dial the socket, make one call, exit); "
+      "'spawn only' is\n"
+      "the share of that which is process start-up. 'in-process' is how ra2cert's cases call CRI "
+      "(one\n"
       "channel, reused); its ratio mostly measures the start-up crictl pays, not gRPC.\n");
   return 0;
 }

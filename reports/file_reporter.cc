@@ -22,10 +22,9 @@ void FileReporter::Write(const RunResult& run) {
   std::filesystem::create_directories(output_dir_, ec);
   const std::string json =
       RenderResultsJson(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-  for (const auto& status :
-       {WriteFileAtomically(json_path_, json + "\n"),
-        WriteFileAtomically(junit_path_, RenderJUnit(run, junit_options_)),
-        WriteFileAtomically(html_path_, RenderHtmlReport(run, output_dir_))}) {
+  for (const auto& status : {WriteFileAtomically(json_path_, json + "\n"),
+                             WriteFileAtomically(junit_path_, RenderJUnit(run, junit_options_)),
+                             WriteFileAtomically(html_path_, RenderHtmlReport(run, output_dir_))}) {
     if (!status) write_error_ = status.error().message();
   }
 }

@@ -24,7 +24,8 @@ pre{background:#f7f7fa;border:1px solid #dde;padding:.6rem;overflow:auto;max-hei
 )";
 
 std::string Cell(const std::string& text, const std::string& css_class = "") {
-  return "<td" + (css_class.empty() ? "" : " class=\"" + css_class + "\"") + ">" + HtmlEscape(text) + "</td>";
+  return "<td" + (css_class.empty() ? "" : " class=\"" + css_class + "\"") + ">" +
+         HtmlEscape(text) + "</td>";
 }
 
 std::string Anchor(const std::string& id) {
@@ -39,12 +40,23 @@ std::string HtmlEscape(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -58,12 +70,15 @@ std::string RenderHtmlReport(const RunResult& run, const std::string& output_dir
   h += "<title>ra2cert report: " + HtmlEscape(XmlSafeText(run.environment)) + "</title>";
   h += "<style>" + std::string(kStyle) + "</style></head><body>\n";
   h += "<h1>RA2 certification report</h1>\n";
-  h += "<p id=\"verdict\" class=\"verdict " + std::string(RunVerdictName(summary.verdict)) + "\">Profile <b>" +
-       HtmlEscape(summary.profile) + "</b>: <b>" + RunVerdictName(summary.verdict) + "</b></p>\n";
+  h += "<p id=\"verdict\" class=\"verdict " + std::string(RunVerdictName(summary.verdict)) +
+       "\">Profile <b>" + HtmlEscape(summary.profile) + "</b>: <b>" +
+       RunVerdictName(summary.verdict) + "</b></p>\n";
   h += "<p>Must requirements in scope: " + std::to_string(summary.must_pass) + " verified-pass, " +
-       std::to_string(summary.must_fail) + " verified-fail, " + std::to_string(summary.must_not_verified) +
-       " not-verified, " + std::to_string(summary.must_not_applicable) + " not-applicable of " +
-       std::to_string(summary.must_total) + ". Cases executed: " + std::to_string(summary.executed_cases) +
+       std::to_string(summary.must_fail) + " verified-fail, " +
+       std::to_string(summary.must_not_verified) + " not-verified, " +
+       std::to_string(summary.must_not_applicable) + " not-applicable of " +
+       std::to_string(summary.must_total) +
+       ". Cases executed: " + std::to_string(summary.executed_cases) +
        (run.interrupted ? ". <b>The run was interrupted: results are partial.</b>" : ".") +
        (run.complete ? "" : " <b>The run is still in progress.</b>") + "</p>\n";
 
@@ -78,7 +93,7 @@ std::string RenderHtmlReport(const RunResult& run, const std::string& output_dir
   h += "</table>\n";
 
   // Sections × outcomes.
-  const std::vector<Outcome> outcomes = {Outcome::kPassed, Outcome::kFailed, Outcome::kError,
+  const std::vector<Outcome> outcomes = {Outcome::kPassed,   Outcome::kFailed,  Outcome::kError,
                                          Outcome::kTimedOut, Outcome::kSkipped, Outcome::kNotRun};
   std::map<std::string, std::map<Outcome, int>> grid;
   for (const auto& c : run.cases) ++grid[c.definition.Section()][c.outcome];
@@ -93,34 +108,42 @@ std::string RenderHtmlReport(const RunResult& run, const std::string& output_dir
     h += "<tr>" + Cell(title);
     for (Outcome o : outcomes) {
       const int n = counts.contains(o) ? counts.at(o) : 0;
-      h += "<td class=\"num" + std::string(n ? std::string(" ") + OutcomeName(o) : "") + "\">" + std::to_string(n) + "</td>";
+      h += "<td class=\"num" + std::string(n ? std::string(" ") + OutcomeName(o) : "") + "\">" +
+           std::to_string(n) + "</td>";
     }
     h += "</tr>\n";
   }
   h += "</table>\n";
 
   // Cases.
-  h += "<h2>Cases</h2>\n<table id=\"cases\"><tr><th>Case</th><th>Title</th><th>Outcome</th><th>Requirements</th><th>Seconds</th></tr>\n";
+  h += "<h2>Cases</h2>\n<table "
+       "id=\"cases\"><tr><th>Case</th><th>Title</th><th>Outcome</th><th>Requirements</"
+       "th><th>Seconds</th></tr>\n";
   for (const auto& c : run.cases) {
     std::string requirements;
-    for (const auto& r : c.definition.meta.requirements) requirements += (requirements.empty() ? "" : " ") + r;
+    for (const auto& r : c.definition.meta.requirements)
+      requirements += (requirements.empty() ? "" : " ") + r;
     const std::string outcome = std::string(OutcomeName(c.outcome)) + (c.flaky ? " (flaky)" : "");
     const bool problem = IsProblem(c.outcome);
     h += "<tr data-outcome=\"" + std::string(OutcomeName(c.outcome)) + "\"><td>" +
-         (problem ? "<a href=\"#" + Anchor(c.definition.meta.id) + "\">" : "") + HtmlEscape(c.definition.meta.id) +
-         (problem ? "</a>" : "") + "</td>" + Cell(c.definition.meta.title) + Cell(outcome, OutcomeName(c.outcome)) +
+         (problem ? "<a href=\"#" + Anchor(c.definition.meta.id) + "\">" : "") +
+         HtmlEscape(c.definition.meta.id) + (problem ? "</a>" : "") + "</td>" +
+         Cell(c.definition.meta.title) + Cell(outcome, OutcomeName(c.outcome)) +
          Cell(requirements) + "<td class=\"num\">" + Seconds(c.seconds) + "</td></tr>\n";
   }
   h += "</table>\n";
 
   // Requirement matrix.
-  h += "<h2>Requirements</h2>\n<table id=\"requirements\"><tr><th>Requirement</th><th>Kind</th><th>Text</th><th>Cases</th><th>Verdict</th><th>Why</th></tr>\n";
+  h += "<h2>Requirements</h2>\n<table "
+       "id=\"requirements\"><tr><th>Requirement</th><th>Kind</th><th>Text</th><th>Cases</"
+       "th><th>Verdict</th><th>Why</th></tr>\n";
   for (const auto& v : verdicts) {
     std::string cases;
     for (const auto& id : v.case_ids) cases += (cases.empty() ? "" : " ") + id;
-    h += "<tr data-status=\"" + std::string(RequirementStatusName(v.status)) + "\">" + Cell(v.requirement->id) +
-         Cell(v.requirement->kind) + Cell(v.requirement->text) + Cell(cases) +
-         Cell(RequirementStatusName(v.status), RequirementStatusName(v.status)) + Cell(XmlSafeText(v.reason)) + "</tr>\n";
+    h += "<tr data-status=\"" + std::string(RequirementStatusName(v.status)) + "\">" +
+         Cell(v.requirement->id) + Cell(v.requirement->kind) + Cell(v.requirement->text) +
+         Cell(cases) + Cell(RequirementStatusName(v.status), RequirementStatusName(v.status)) +
+         Cell(XmlSafeText(v.reason)) + "</tr>\n";
   }
   h += "</table>\n";
 
@@ -131,9 +154,12 @@ std::string RenderHtmlReport(const RunResult& run, const std::string& output_dir
     if (!IsProblem(c.outcome)) continue;
     any = true;
     h += "<section class=\"failure\" id=\"" + Anchor(c.definition.meta.id) + "\"><h3>" +
-         HtmlEscape(c.definition.meta.id + " " + c.definition.meta.title) + " — " + OutcomeName(c.outcome) + "</h3>\n";
-    if (!c.file.empty()) h += "<p>At <code>" + HtmlEscape(c.file + ":" + std::to_string(c.line)) + "</code></p>";
-    h += "<pre class=\"evidence\">" + HtmlEscape(XmlSafeText(BoundText(c.message, 16 * 1024))) + "</pre>\n";
+         HtmlEscape(c.definition.meta.id + " " + c.definition.meta.title) + " — " +
+         OutcomeName(c.outcome) + "</h3>\n";
+    if (!c.file.empty())
+      h += "<p>At <code>" + HtmlEscape(c.file + ":" + std::to_string(c.line)) + "</code></p>";
+    h += "<pre class=\"evidence\">" + HtmlEscape(XmlSafeText(BoundText(c.message, 16 * 1024))) +
+         "</pre>\n";
     const std::string log =
         ReadFileTail((std::filesystem::path(output_dir) / c.log_path).string(), 64 * 1024);
     if (!log.empty()) {

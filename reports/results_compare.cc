@@ -13,7 +13,8 @@ std::map<std::string, json> ById(const json& list) {
   std::map<std::string, json> by_id;
   if (!list.is_array()) return by_id;
   for (const auto& item : list) {
-    if (item.is_object() && item.contains("id") && item["id"].is_string()) by_id[item["id"].get<std::string>()] = item;
+    if (item.is_object() && item.contains("id") && item["id"].is_string())
+      by_id[item["id"].get<std::string>()] = item;
   }
   return by_id;
 }
@@ -35,14 +36,19 @@ bool ResultsDiff::HasRegression() const {
 std::string ResultsDiff::Render() const {
   std::ostringstream out;
   out << "Verdict: " << verdict_before << " -> " << verdict_after << "\n";
-  for (const auto& c : regressions) out << "REGRESSION " << c.id << " " << c.title << ": " << c.before << " -> " << c.after << "\n";
-  for (const auto& c : fixes) out << "FIXED      " << c.id << " " << c.title << ": " << c.before << " -> " << c.after << "\n";
-  for (const auto& c : other_changes) out << "CHANGED    " << c.id << " " << c.title << ": " << c.before << " -> " << c.after << "\n";
+  for (const auto& c : regressions)
+    out << "REGRESSION " << c.id << " " << c.title << ": " << c.before << " -> " << c.after << "\n";
+  for (const auto& c : fixes)
+    out << "FIXED      " << c.id << " " << c.title << ": " << c.before << " -> " << c.after << "\n";
+  for (const auto& c : other_changes)
+    out << "CHANGED    " << c.id << " " << c.title << ": " << c.before << " -> " << c.after << "\n";
   for (const auto& id : added) out << "NEW        " << id << "\n";
   for (const auto& id : removed) out << "REMOVED    " << id << "\n";
-  for (const auto& r : requirement_changes) out << "REQUIREMENT " << r.id << ": " << r.before << " -> " << r.after << "\n";
-  out << regressions.size() << " regression(s), " << fixes.size() << " fix(es), " << added.size() << " new, "
-      << removed.size() << " removed, " << requirement_changes.size() << " requirement verdict change(s)\n";
+  for (const auto& r : requirement_changes)
+    out << "REQUIREMENT " << r.id << ": " << r.before << " -> " << r.after << "\n";
+  out << regressions.size() << " regression(s), " << fixes.size() << " fix(es), " << added.size()
+      << " new, " << removed.size() << " removed, " << requirement_changes.size()
+      << " requirement verdict change(s)\n";
   return out.str();
 }
 
@@ -77,12 +83,15 @@ ResultsDiff CompareResults(const json& before, const json& after) {
   const auto new_requirements = ById(after.value("requirements", json::array()));
   for (const auto& [id, now] : new_requirements) {
     auto was = old_requirements.find(id);
-    const std::string before_status = was == old_requirements.end() ? "absent" : Text(was->second, "status");
+    const std::string before_status =
+        was == old_requirements.end() ? "absent" : Text(was->second, "status");
     const std::string after_status = Text(now, "status");
-    if (before_status != after_status) diff.requirement_changes.push_back({id, before_status, after_status});
+    if (before_status != after_status)
+      diff.requirement_changes.push_back({id, before_status, after_status});
   }
   for (const auto& [id, was] : old_requirements) {
-    if (!new_requirements.contains(id)) diff.requirement_changes.push_back({id, Text(was, "status"), "absent"});
+    if (!new_requirements.contains(id))
+      diff.requirement_changes.push_back({id, Text(was, "status"), "absent"});
   }
   return diff;
 }
@@ -91,12 +100,16 @@ Result<json> LoadResults(const std::string& path) {
   std::filesystem::path file = path;
   if (std::filesystem::is_directory(file)) file /= "results.json";
   std::ifstream in(file);
-  if (!in) return Error("cannot read '" + file.string() + "' (give a results.json or the directory a run wrote)");
+  if (!in)
+    return Error("cannot read '" + file.string() +
+                 "' (give a results.json or the directory a run wrote)");
   std::stringstream text;
   text << in.rdbuf();
   json results = json::parse(text.str(), nullptr, false);
-  if (results.is_discarded() || !results.is_object() || results.value("schema", "") != "ra2cert.results/v1") {
-    return Error("'" + file.string() + "' is not a ra2cert results.json (schema ra2cert.results/v1)");
+  if (results.is_discarded() || !results.is_object() ||
+      results.value("schema", "") != "ra2cert.results/v1") {
+    return Error("'" + file.string() +
+                 "' is not a ra2cert results.json (schema ra2cert.results/v1)");
   }
   return results;
 }

@@ -83,12 +83,17 @@ int Main(int argc, char** argv) {
                           "registry the images are (to be) pushed to");
 
   std::string compare_before, compare_after;
-  auto* compare = app.add_subcommand("compare", "list regressions, fixes, new and removed cases between two runs");
-  compare->add_option("old", compare_before, "the earlier run: its output directory or results.json")->required();
-  compare->add_option("new", compare_after, "the later run: its output directory or results.json")->required();
+  auto* compare = app.add_subcommand(
+      "compare", "list regressions, fixes, new and removed cases between two runs");
+  compare
+      ->add_option("old", compare_before, "the earlier run: its output directory or results.json")
+      ->required();
+  compare->add_option("new", compare_after, "the later run: its output directory or results.json")
+      ->required();
   std::string report_path;
   auto* report = app.add_subcommand("report", "print the summary of a run");
-  report->add_option("results", report_path, "a run's output directory or results.json")->required();
+  report->add_option("results", report_path, "a run's output directory or results.json")
+      ->required();
 
   BundleCommands bundle_commands;
   CLI::App *keygen = nullptr, *verify = nullptr, *remake_bundle = nullptr;

@@ -20,16 +20,20 @@ int RunReport(const std::string& path) {
   if (!results) return UsageError(results.error().message());
   const auto& r = *results;
   const auto verdict = r.value("verdict", nlohmann::json::object());
-  std::printf("Environment: %s\nHarness: ra2cert %s, started %s%s\n", r.value("environment", "").c_str(),
-              r.value("harness_version", "").c_str(), r.value("started", "").c_str(),
+  std::printf("Environment: %s\nHarness: ra2cert %s, started %s%s\n",
+              r.value("environment", "").c_str(), r.value("harness_version", "").c_str(),
+              r.value("started", "").c_str(),
               r.value("interrupted", false) ? " (interrupted: partial results)" : "");
-  std::printf("Profile %s: %s (must requirements: %d verified-pass, %d verified-fail, %d not-verified, %d not-applicable of %d)\n",
-              verdict.value("profile", "").c_str(), verdict.value("verdict", "").c_str(),
-              verdict.value("must_verified_pass", 0), verdict.value("must_verified_fail", 0),
-              verdict.value("must_not_verified", 0), verdict.value("must_not_applicable", 0),
-              verdict.value("must_total", 0));
+  std::printf(
+      "Profile %s: %s (must requirements: %d verified-pass, %d verified-fail, %d not-verified, %d "
+      "not-applicable of %d)\n",
+      verdict.value("profile", "").c_str(), verdict.value("verdict", "").c_str(),
+      verdict.value("must_verified_pass", 0), verdict.value("must_verified_fail", 0),
+      verdict.value("must_not_verified", 0), verdict.value("must_not_applicable", 0),
+      verdict.value("must_total", 0));
   for (const auto& c : r.value("cases", nlohmann::json::array())) {
-    std::printf("%-9s %-9s %s\n", c.value("id", "").c_str(), c.value("outcome", "").c_str(), c.value("title", "").c_str());
+    std::printf("%-9s %-9s %s\n", c.value("id", "").c_str(), c.value("outcome", "").c_str(),
+                c.value("title", "").c_str());
   }
   return 0;
 }

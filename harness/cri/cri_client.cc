@@ -16,24 +16,42 @@ constexpr int kMaxMessageBytes = 16 * 1024 * 1024;
 
 std::string_view CodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::UNKNOWN: return "UNKNOWN";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "INVALID_ARGUMENT";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    case grpc::StatusCode::ALREADY_EXISTS: return "ALREADY_EXISTS";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FAILED_PRECONDITION";
-    case grpc::StatusCode::ABORTED: return "ABORTED";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OUT_OF_RANGE";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::INTERNAL: return "INTERNAL";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::DATA_LOSS: return "DATA_LOSS";
-    case grpc::StatusCode::UNAUTHENTICATED: return "UNAUTHENTICATED";
-    default: return "UNKNOWN_CODE";
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN_CODE";
   }
 }
 
@@ -55,19 +73,27 @@ pb::PodSandboxState ToProto(SandboxState state) {
 
 ContainerState FromProto(pb::ContainerState state) {
   switch (state) {
-    case pb::CONTAINER_CREATED: return ContainerState::kCreated;
-    case pb::CONTAINER_RUNNING: return ContainerState::kRunning;
-    case pb::CONTAINER_EXITED: return ContainerState::kExited;
-    default: return ContainerState::kUnknown;
+    case pb::CONTAINER_CREATED:
+      return ContainerState::kCreated;
+    case pb::CONTAINER_RUNNING:
+      return ContainerState::kRunning;
+    case pb::CONTAINER_EXITED:
+      return ContainerState::kExited;
+    default:
+      return ContainerState::kUnknown;
   }
 }
 
 pb::ContainerState ToProto(ContainerState state) {
   switch (state) {
-    case ContainerState::kCreated: return pb::CONTAINER_CREATED;
-    case ContainerState::kRunning: return pb::CONTAINER_RUNNING;
-    case ContainerState::kExited: return pb::CONTAINER_EXITED;
-    case ContainerState::kUnknown: break;
+    case ContainerState::kCreated:
+      return pb::CONTAINER_CREATED;
+    case ContainerState::kRunning:
+      return pb::CONTAINER_RUNNING;
+    case ContainerState::kExited:
+      return pb::CONTAINER_EXITED;
+    case ContainerState::kUnknown:
+      break;
   }
   return pb::CONTAINER_UNKNOWN;
 }
@@ -156,10 +182,14 @@ std::string_view ToString(SandboxState state) {
 
 std::string_view ToString(ContainerState state) {
   switch (state) {
-    case ContainerState::kCreated: return "CONTAINER_CREATED";
-    case ContainerState::kRunning: return "CONTAINER_RUNNING";
-    case ContainerState::kExited: return "CONTAINER_EXITED";
-    case ContainerState::kUnknown: break;
+    case ContainerState::kCreated:
+      return "CONTAINER_CREATED";
+    case ContainerState::kRunning:
+      return "CONTAINER_RUNNING";
+    case ContainerState::kExited:
+      return "CONTAINER_EXITED";
+    case ContainerState::kUnknown:
+      break;
   }
   return "CONTAINER_UNKNOWN";
 }
@@ -220,7 +250,8 @@ Result<CriClient> CriClient::Connect(const std::string& endpoint, std::chrono::m
   auto channel = grpc::CreateCustomChannel(*target, grpc::InsecureChannelCredentials(), args);
   if (!channel->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
     return Error("CRI endpoint " + *target + ": could not connect within " +
-                     std::to_string(timeout.count()) + " ms (permission on the socket? a runtime "
+                     std::to_string(timeout.count()) +
+                     " ms (permission on the socket? a runtime "
                      "that does not serve gRPC there?)",
                  static_cast<int>(grpc::StatusCode::UNAVAILABLE));
   }
@@ -244,7 +275,8 @@ Result<VersionInfo> CriClient::Version() {
   request.set_version(std::string(kApiVersion));
   auto response = impl_->Call<pb::VersionRequest, pb::VersionResponse>(
       "RuntimeService/Version",
-      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->Version(c, q, r); }, request);
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->Version(c, q, r); },
+      request);
   if (!response) return response.error();
   return VersionInfo{.version = response->version(),
                      .runtime_name = response->runtime_name(),
@@ -363,7 +395,8 @@ Result<ImageFsInfo> CriClient::GetImageFsInfo() {
       pb::ImageFsInfoRequest{});
   if (!response) return response.error();
   ImageFsInfo out;
-  for (const auto& fs : response->image_filesystems()) out.image_filesystems.push_back(FromProto(fs));
+  for (const auto& fs : response->image_filesystems())
+    out.image_filesystems.push_back(FromProto(fs));
   for (const auto& fs : response->container_filesystems()) {
     out.container_filesystems.push_back(FromProto(fs));
   }

@@ -53,7 +53,7 @@ struct RuntimeHandler {
 
 struct RuntimeStatus {
   std::vector<RuntimeCondition> conditions;
-  Labels info;  // verbose only: key -> JSON text
+  Labels info;                           // verbose only: key -> JSON text
   std::vector<RuntimeHandler> handlers;  // empty on runtimes older than CRI 1.30
 
   const RuntimeCondition* Condition(std::string_view type) const;
@@ -132,9 +132,9 @@ class CriClient {
  public:
   // Opens a channel to `endpoint` ("unix:///abs/path", or an absolute path) and waits at
   // most `timeout` for it to connect. Later calls get `call_timeout` each.
-  static Result<CriClient> Connect(const std::string& endpoint,
-                                   std::chrono::milliseconds timeout = std::chrono::seconds(5),
-                                   std::chrono::milliseconds call_timeout = std::chrono::seconds(10));
+  static Result<CriClient> Connect(
+      const std::string& endpoint, std::chrono::milliseconds timeout = std::chrono::seconds(5),
+      std::chrono::milliseconds call_timeout = std::chrono::seconds(10));
   CriClient(CriClient&&) noexcept;
   CriClient& operator=(CriClient&&) noexcept;
   ~CriClient();

@@ -22,8 +22,9 @@ Result<std::string> NormalizeEndpoint(std::string_view endpoint) {
   if (endpoint.substr(0, kUnix.size()) == kUnix) {
     path = endpoint.substr(kUnix.size());
   } else if (endpoint.find("://") != std::string_view::npos) {
-    return Error("CRI endpoint '" + std::string(endpoint) +
-                 "': only unix:// sockets are supported (e.g. unix:///run/containerd/containerd.sock)");
+    return Error(
+        "CRI endpoint '" + std::string(endpoint) +
+        "': only unix:// sockets are supported (e.g. unix:///run/containerd/containerd.sock)");
   }
   if (path.empty() || path.front() != '/') {
     return Error("CRI endpoint '" + std::string(endpoint) +

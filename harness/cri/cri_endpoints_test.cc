@@ -13,15 +13,18 @@ TEST(CriEndpointsTest, ParsesNodesInOrder) {
   ASSERT_TRUE(parsed) << parsed.error().message();
   ASSERT_EQ(parsed->size(), 2u);
   EXPECT_EQ((*parsed)[0],
-            (NodeEndpoint{"ra2cert-node1",
-                          "unix:///var/lib/ra2cert/local/nodes/ra2cert-node1/containerd/containerd.sock"}));
-  EXPECT_EQ((*parsed)[1], (NodeEndpoint{"ra2cert-node2", "unix:///run/containerd/containerd.sock"}));
+            (NodeEndpoint{
+                "ra2cert-node1",
+                "unix:///var/lib/ra2cert/local/nodes/ra2cert-node1/containerd/containerd.sock"}));
+  EXPECT_EQ((*parsed)[1],
+            (NodeEndpoint{"ra2cert-node2", "unix:///run/containerd/containerd.sock"}));
 }
 
 TEST(CriEndpointsTest, TrimsBlanksSkipsEmptyItemsAndAcceptsPlainPaths) {
   auto parsed = ParseEndpoints(" a = /run/a.sock ,, b=unix:///run/b.sock, ");
   ASSERT_TRUE(parsed) << parsed.error().message();
-  EXPECT_EQ(*parsed, (std::vector<NodeEndpoint>{{"a", "unix:///run/a.sock"}, {"b", "unix:///run/b.sock"}}));
+  EXPECT_EQ(*parsed,
+            (std::vector<NodeEndpoint>{{"a", "unix:///run/a.sock"}, {"b", "unix:///run/b.sock"}}));
   EXPECT_TRUE(ParseEndpoints("").value().empty());
   EXPECT_TRUE(ParseEndpoints("  ").value().empty());
 }
@@ -29,7 +32,8 @@ TEST(CriEndpointsTest, TrimsBlanksSkipsEmptyItemsAndAcceptsPlainPaths) {
 TEST(CriEndpointsTest, RefusesMalformedItemsNamingThem) {
   auto no_equals = ParseEndpoints("a=unix:///a.sock,unix:///b.sock");
   ASSERT_FALSE(no_equals);
-  EXPECT_NE(no_equals.error().message().find("'unix:///b.sock' is not node=endpoint"), std::string::npos)
+  EXPECT_NE(no_equals.error().message().find("'unix:///b.sock' is not node=endpoint"),
+            std::string::npos)
       << no_equals.error().message();
   auto no_node = ParseEndpoints("=unix:///a.sock");
   ASSERT_FALSE(no_node);

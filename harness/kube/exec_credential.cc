@@ -86,8 +86,9 @@ Result<ExecCredential> RunExecPlugin(const ExecConfig& exec, const std::string& 
     return Error(message);
   }
   bp::environment env = boost::this_process::environment();
-  for (const auto& [name, value] : exec.env) env[name] = value;
-  env["KUBERNETES_EXEC_INFO"] = info.dump();
+  // set(), not env[name]: see harness/tools/run_tool.cc.
+  for (const auto& [name, value] : exec.env) env.set(name, value);
+  env.set("KUBERNETES_EXEC_INFO", info.dump());
   bp::pipe out;
   std::error_code ec;
   bp::child child(

@@ -59,7 +59,9 @@ Result<std::unique_ptr<CaseProcess>> CaseProcess::Start(const ProcessLaunch& lau
     return Error(std::string("cannot open /dev/null: ") + std::strerror(errno));
   }
   bp::environment env = boost::this_process::environment();
-  for (const auto& [key, value] : launch.extra_env) env[key] = value;
+  // set(), not env[key]: Boost 1.74's lookup behind operator[] reads past shorter
+  // entries (AddressSanitizer catches it when a variable is 16-20 bytes long).
+  for (const auto& [key, value] : launch.extra_env) env.set(key, value);
 
   const pid_t parent = ::getpid();
   auto setup = [parent](auto&) {

@@ -28,7 +28,9 @@ Result<ToolResult> RunTool(const ToolCommand& command) {
     return Error("'" + command.program + "' was not found or is not executable");
   }
   bp::environment env = boost::this_process::environment();
-  for (const auto& [key, value] : command.env) env[key] = value;
+  // set(), not env[key]: Boost 1.74's find() behind operator[] compares key.size() + 1
+  // bytes of every entry, reading past the shorter ones (AddressSanitizer reports it).
+  for (const auto& [key, value] : command.env) env.set(key, value);
   bp::pipe in, out, err;
   auto setup = [](auto&) {
     // bp::limit_handles would also close the pipes handed to the child (Boost 1.74).

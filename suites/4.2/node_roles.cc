@@ -21,15 +21,18 @@ bool TaintedNoSchedule(const json& node) {
 }
 }  // namespace
 
-RA2CERT_CASE(HostOs, ControlPlaneAndWorkersAreSeparate,
-             {.id = "4.2.001",
-              .title = "At least one control-plane and one worker node, control plane closed to workloads",
-              .requirements = {"ra2.k8s.003", "ra2.k8s.004"},
-              .needs = {"cluster"}}) {
+RA2CERT_CASE(
+    HostOs, ControlPlaneAndWorkersAreSeparate,
+    {.id = "4.2.001",
+     .title = "At least one control-plane and one worker node, control plane closed to workloads",
+     .requirements = {"ra2.k8s.003", "ra2.k8s.004"},
+     .needs = {"cluster"}}) {
   RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
   RA2CERT_OK_OR_INFRA(nodes, fixtures::ReadNodes(*client));
-  EXPECT_FALSE(nodes->control_plane.empty()) << "no node carries node-role.kubernetes.io/control-plane";
-  EXPECT_FALSE(nodes->workers.empty()) << "every node is a control-plane node: no worker to run workloads";
+  EXPECT_FALSE(nodes->control_plane.empty())
+      << "no node carries node-role.kubernetes.io/control-plane";
+  EXPECT_FALSE(nodes->workers.empty())
+      << "every node is a control-plane node: no worker to run workloads";
   for (const auto& node : nodes->control_plane) {
     EXPECT_TRUE(TaintedNoSchedule(node))
         << "control-plane node " << fixtures::NodeName(node)
@@ -78,29 +81,35 @@ RA2CERT_CASE(HostOs, ControlPlaneRunsDebOrRpmDistribution,
   for (const auto& node : nodes->control_plane) {
     const std::string os = NodeInfo(node, "osImage");
     EXPECT_EQ(NodeInfo(node, "operatingSystem"), "linux") << fixtures::NodeName(node);
-    EXPECT_TRUE(std::regex_search(os, known))
-        << fixtures::NodeName(node) << " runs '" << os << "', not a known deb- or rpm-based distribution";
+    EXPECT_TRUE(std::regex_search(os, known)) << fixtures::NodeName(node) << " runs '" << os
+                                              << "', not a known deb- or rpm-based distribution";
   }
 }
 
-RA2CERT_CASE(HostOs, WindowsNodesAreRecentWorkers,
-             {.id = "4.2.004",
-              .title = "Windows nodes are workers running Windows Server 2019 (10.0.17763) or later",
-              .requirements = {"ra2.os.003"},
-              .needs = {"cluster", "windows-nodes"}}) {
+RA2CERT_CASE(
+    HostOs, WindowsNodesAreRecentWorkers,
+    {.id = "4.2.004",
+     .title = "Windows nodes are workers running Windows Server 2019 (10.0.17763) or later",
+     .requirements = {"ra2.os.003"},
+     .needs = {"cluster", "windows-nodes"}}) {
   RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(nodes, client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));
+  RA2CERT_OK_OR_INFRA(
+      nodes, client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));
   ASSERT_FALSE(nodes->items.empty());
   for (const auto& node : nodes->items) {
     EXPECT_FALSE(fixtures::IsControlPlaneNode(node))
-        << fixtures::NodeName(node) << " is a Windows control-plane node; Windows may only be a worker";
+        << fixtures::NodeName(node)
+        << " is a Windows control-plane node; Windows may only be a worker";
     const json labels = node.value("metadata", json::object()).value("labels", json::object());
     const std::string build = labels.value("node.kubernetes.io/windows-build", "");
     std::smatch match;
     ASSERT_TRUE(std::regex_match(build, match, std::regex(R"((\d+)\.(\d+)\.(\d+))")))
-        << fixtures::NodeName(node) << " has no readable node.kubernetes.io/windows-build label ('" << build << "')";
-    const long long version = std::stoll(match[1]) * 1000000000LL + std::stoll(match[2]) * 1000000LL + std::stoll(match[3]);
-    EXPECT_GE(version, 10LL * 1000000000LL + 17763) << fixtures::NodeName(node) << " runs Windows build " << build;
+        << fixtures::NodeName(node) << " has no readable node.kubernetes.io/windows-build label ('"
+        << build << "')";
+    const long long version = std::stoll(match[1]) * 1000000000LL +
+                              std::stoll(match[2]) * 1000000LL + std::stoll(match[3]);
+    EXPECT_GE(version, 10LL * 1000000000LL + 17763)
+        << fixtures::NodeName(node) << " runs Windows build " << build;
   }
 }
 

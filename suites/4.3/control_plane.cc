@@ -19,43 +19,52 @@ std::optional<std::pair<int, int>> MinorVersion(const std::string& version) {
 constexpr int kRequiredMinor = 33;
 }  // namespace
 
-RA2CERT_CASE(Kubernetes, VersionAndKubeletSkew,
-             {.id = "4.3.001",
-              .title = "API server is Kubernetes 1.33 or newer and kubelets are at most 3 minors behind",
-              .requirements = {"ra2.k8s.005"},
-              .needs = {"cluster"}}) {
+RA2CERT_CASE(
+    Kubernetes, VersionAndKubeletSkew,
+    {.id = "4.3.001",
+     .title = "API server is Kubernetes 1.33 or newer and kubelets are at most 3 minors behind",
+     .requirements = {"ra2.k8s.005"},
+     .needs = {"cluster"}}) {
   RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
   RA2CERT_OK_OR_INFRA(version, client->Get("/version"));
   const std::string server = version->value("gitVersion", "");
   auto server_minor = MinorVersion(server);
   ASSERT_TRUE(server_minor) << "the API server reports an unreadable version '" << server << "'";
   EXPECT_EQ(server_minor->first, 1) << server;
-  EXPECT_GE(server_minor->second, kRequiredMinor) << "the API server runs " << server << "; RA2 requires 1.33";
+  EXPECT_GE(server_minor->second, kRequiredMinor)
+      << "the API server runs " << server << "; RA2 requires 1.33";
   RA2CERT_OK_OR_INFRA(nodes, fixtures::ReadNodes(*client));
   for (const auto& node : nodes->all) {
-    const std::string kubelet =
-        node.value("status", json::object()).value("nodeInfo", json::object()).value("kubeletVersion", "");
+    const std::string kubelet = node.value("status", json::object())
+                                    .value("nodeInfo", json::object())
+                                    .value("kubeletVersion", "");
     auto kubelet_minor = MinorVersion(kubelet);
-    ASSERT_TRUE(kubelet_minor) << fixtures::NodeName(node) << " reports kubelet '" << kubelet << "'";
+    ASSERT_TRUE(kubelet_minor) << fixtures::NodeName(node) << " reports kubelet '" << kubelet
+                               << "'";
     EXPECT_LE(server_minor->second - kubelet_minor->second, 3)
-        << fixtures::NodeName(node) << " runs kubelet " << kubelet << ", more than 3 minors behind " << server;
+        << fixtures::NodeName(node) << " runs kubelet " << kubelet << ", more than 3 minors behind "
+        << server;
     EXPECT_LE(kubelet_minor->second, server_minor->second)
-        << fixtures::NodeName(node) << " runs kubelet " << kubelet << ", newer than the API server " << server;
+        << fixtures::NodeName(node) << " runs kubelet " << kubelet << ", newer than the API server "
+        << server;
   }
 }
 
-RA2CERT_CASE(Kubernetes, ControlPlaneComponentsRun,
-             {.id = "4.3.002",
-              .title = "API server is ready and scheduler and controller manager hold fresh leader leases",
-              .requirements = {"ra2.k8s.012"},
-              .needs = {"cluster"}}) {
+RA2CERT_CASE(
+    Kubernetes, ControlPlaneComponentsRun,
+    {.id = "4.3.002",
+     .title = "API server is ready and scheduler and controller manager hold fresh leader leases",
+     .requirements = {"ra2.k8s.012"},
+     .needs = {"cluster"}}) {
   RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
   RA2CERT_OK_OR_INFRA(readyz, client->GetText("/readyz?verbose"));
   EXPECT_NE(readyz->find("readyz check passed"), std::string::npos) << *readyz;
   for (const char* component : {"kube-scheduler", "kube-controller-manager"}) {
-    auto lease = client->Get(std::string("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/") + component);
+    auto lease = client->Get(
+        std::string("/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/") + component);
     if (!lease && lease.error().code() == 404) {
-      ADD_FAILURE() << "no leader lease kube-system/" << component << ": the component is not running (or not leader-elected)";
+      ADD_FAILURE() << "no leader lease kube-system/" << component
+                    << ": the component is not running (or not leader-elected)";
       continue;
     }
     if (!lease) RA2CERT_INFRA_ERROR(lease.error().message());
@@ -65,7 +74,8 @@ RA2CERT_CASE(Kubernetes, ControlPlaneComponentsRun,
     std::tm tm{};
     ASSERT_NE(strptime(renewed.c_str(), "%Y-%m-%dT%H:%M:%S", &tm), nullptr)
         << component << " lease renewTime '" << renewed << "'";
-    const auto age = std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(timegm(&tm));
+    const auto age =
+        std::chrono::system_clock::now() - std::chrono::system_clock::from_time_t(timegm(&tm));
     EXPECT_LT(std::chrono::duration_cast<std::chrono::seconds>(age).count(), 60)
         << component << " last renewed its lease at " << renewed << ": it is not running";
   }
@@ -80,14 +90,17 @@ RA2CERT_CASE(Kubernetes, PodRunsOnAWorker,
   RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
   RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.3.003"));
   fixtures::ProbePodSpec spec{.name = "probe", .command = {"echo ra2cert-probe-ran; uname -s"}};
-  spec.container_extra = {{"resources", {{"requests", {{"cpu", "10m"}, {"memory", "16Mi"}}},
-                                         {"limits", {{"cpu", "100m"}, {"memory", "64Mi"}}}}}};
-  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), spec, fixtures::In(std::chrono::seconds(90))));
+  spec.container_extra = {{"resources",
+                           {{"requests", {{"cpu", "10m"}, {"memory", "16Mi"}}},
+                            {"limits", {{"cpu", "100m"}, {"memory", "64Mi"}}}}}};
+  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), spec,
+                                                     fixtures::In(std::chrono::seconds(90))));
   EXPECT_EQ(outcome->phase, "Succeeded") << outcome->pod.dump(2);
   EXPECT_EQ(outcome->exit_code, 0);
   EXPECT_NE(outcome->logs.find("ra2cert-probe-ran"), std::string::npos) << outcome->logs;
   RA2CERT_OK_OR_INFRA(node, client->Get("/api/v1/nodes/" + outcome->node));
-  EXPECT_FALSE(fixtures::IsControlPlaneNode(*node)) << "the pod ran on control-plane node " << outcome->node;
+  EXPECT_FALSE(fixtures::IsControlPlaneNode(*node))
+      << "the pod ran on control-plane node " << outcome->node;
 }
 
 }  // namespace ra2cert::suites

@@ -29,7 +29,8 @@ std::string StripRuntimeScheme(const std::string& container_id) {
 }
 
 std::string ContainerIdOf(const json& pod) {
-  const json statuses = pod.value("status", json::object()).value("containerStatuses", json::array());
+  const json statuses =
+      pod.value("status", json::object()).value("containerStatuses", json::array());
   if (statuses.empty()) return {};
   return StripRuntimeScheme(statuses.front().value("containerID", ""));
 }
@@ -50,8 +51,8 @@ Result<std::vector<json>> RunSleepers(kube::Client& client, const std::string& n
   }
   std::vector<json> pods;
   for (size_t i = 0; i < nodes.size(); ++i) {
-    auto pod = kube::WaitForPodPhase(client, namespace_, names[i], {"Running", "Succeeded", "Failed"},
-                                     deadline);
+    auto pod = kube::WaitForPodPhase(client, namespace_, names[i],
+                                     {"Running", "Succeeded", "Failed"}, deadline);
     if (!pod) return pod.error().Wrap("pod " + names[i] + " on " + nodes[i]);
     const std::string phase = pod->value("status", json::object()).value("phase", "");
     if (phase != "Running") {

@@ -30,15 +30,20 @@ RA2CERT_CASE(ContainerRuntime, SandboxRuntimeClassIsolatesTheKernel,
   const std::string runtime_class = SandboxRuntimeClass(*client);
   ASSERT_FALSE(runtime_class.empty()) << "the sandbox RuntimeClass disappeared";
   RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.4.001"));
-  fixtures::ProbePodSpec spec{.name = "sandboxed", .command = {"uname -r"}, .runtime_class = runtime_class};
-  auto outcome = fixtures::RunProbePod(*client, ns->name(), spec, fixtures::In(std::chrono::seconds(120)));
-  ASSERT_TRUE(outcome) << "a pod under RuntimeClass " << runtime_class << " did not run: " << outcome.error().message();
+  fixtures::ProbePodSpec spec{
+      .name = "sandboxed", .command = {"uname -r"}, .runtime_class = runtime_class};
+  auto outcome =
+      fixtures::RunProbePod(*client, ns->name(), spec, fixtures::In(std::chrono::seconds(120)));
+  ASSERT_TRUE(outcome) << "a pod under RuntimeClass " << runtime_class
+                       << " did not run: " << outcome.error().message();
   ASSERT_EQ(outcome->phase, "Succeeded") << outcome->pod.dump(2);
   std::string sandbox_kernel = outcome->logs;
-  while (!sandbox_kernel.empty() && std::isspace(static_cast<unsigned char>(sandbox_kernel.back()))) sandbox_kernel.pop_back();
+  while (!sandbox_kernel.empty() && std::isspace(static_cast<unsigned char>(sandbox_kernel.back())))
+    sandbox_kernel.pop_back();
   RA2CERT_OK_OR_INFRA(node, client->Get("/api/v1/nodes/" + outcome->node));
-  const std::string node_kernel =
-      node->value("status", json::object()).value("nodeInfo", json::object()).value("kernelVersion", "");
+  const std::string node_kernel = node->value("status", json::object())
+                                      .value("nodeInfo", json::object())
+                                      .value("kernelVersion", "");
   ASSERT_FALSE(sandbox_kernel.empty()) << "the sandboxed pod printed no kernel release";
   EXPECT_NE(sandbox_kernel, node_kernel)
       << "the pod under " << runtime_class << " sees the node's own kernel " << node_kernel

@@ -41,23 +41,30 @@ RA2CERT_CASE(PodNetwork, CrossNodeServiceByDnsName,
   if (client_node.empty()) GTEST_SKIP() << "only one Ready node: traffic cannot cross nodes";
 
   RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.5.001"));
-  fixtures::ProbePodSpec server{.name = "web",
-                                .command = {"mkdir -p /www && echo ra2cert-web-$(hostname) > /www/index.html && "
-                                            "exec httpd -f -p 8080 -h /www"},
-                                .node_name = server_node,
-                                .labels = {{"app", "web"}}};
-  server.container_extra = {{"ports", json::array({{{"containerPort", 8080}}})},
-                            {"readinessProbe", {{"tcpSocket", {{"port", 8080}}}, {"periodSeconds", 1}}}};
+  fixtures::ProbePodSpec server{
+      .name = "web",
+      .command = {"mkdir -p /www && echo ra2cert-web-$(hostname) > /www/index.html && "
+                  "exec httpd -f -p 8080 -h /www"},
+      .node_name = server_node,
+      .labels = {{"app", "web"}}};
+  server.container_extra = {
+      {"ports", json::array({{{"containerPort", 8080}}})},
+      {"readinessProbe", {{"tcpSocket", {{"port", 8080}}}, {"periodSeconds", 1}}}};
   RA2CERT_OK_OR_INFRA(started, fixtures::StartProbePod(*client, ns->name(), server));
   const json service = {{"apiVersion", "v1"},
                         {"kind", "Service"},
                         {"metadata", {{"name", "web"}}},
-                        {"spec", {{"selector", {{"app", "web"}}}, {"ports", json::array({{{"port", 80}, {"targetPort", 8080}}})}}}};
-  RA2CERT_OK_OR_INFRA(created, client->Create("/api/v1/namespaces/" + ns->name() + "/services", service));
+                        {"spec",
+                         {{"selector", {{"app", "web"}}},
+                          {"ports", json::array({{{"port", 80}, {"targetPort", 8080}}})}}}};
+  RA2CERT_OK_OR_INFRA(created,
+                      client->Create("/api/v1/namespaces/" + ns->name() + "/services", service));
   auto ready = kube::WaitFor(
-      *client, "/api/v1/namespaces/" + ns->name() + "/pods", {.field_selector = "metadata.name=web"},
+      *client, "/api/v1/namespaces/" + ns->name() + "/pods",
+      {.field_selector = "metadata.name=web"},
       [](const kube::WatchEvent& event) {
-        for (const auto& c : event.object.value("status", json::object()).value("conditions", json::array())) {
+        for (const auto& c :
+             event.object.value("status", json::object()).value("conditions", json::array())) {
           if (c.value("type", "") == "Ready" && c.value("status", "") == "True") return true;
         }
         return false;
@@ -67,21 +74,28 @@ RA2CERT_CASE(PodNetwork, CrossNodeServiceByDnsName,
   const std::string server_ip = ready->value("status", json::object()).value("podIP", "");
 
   const std::string fqdn = "web." + ns->name() + ".svc.cluster.local";
-  fixtures::ProbePodSpec probe{
-      .name = "client",
-      .command = {"for i in 1 2 3 4 5 6 7 8 9 10; do "
-                  "out=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + fqdn + " 80) && break; sleep 1; done; "
-                  "echo \"$out\"; nslookup " + fqdn + "; "
-                  "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " + server_ip + " 8080"},
-      .node_name = client_node,
-      .tolerate_control_plane = tolerate};
-  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), probe, fixtures::In(std::chrono::seconds(90))));
+  fixtures::ProbePodSpec probe{.name = "client",
+                               .command = {"for i in 1 2 3 4 5 6 7 8 9 10; do "
+                                           "out=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " +
+                                           fqdn +
+                                           " 80) && break; sleep 1; done; "
+                                           "echo \"$out\"; nslookup " +
+                                           fqdn +
+                                           "; "
+                                           "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 " +
+                                           server_ip + " 8080"},
+                               .node_name = client_node,
+                               .tolerate_control_plane = tolerate};
+  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), probe,
+                                                     fixtures::In(std::chrono::seconds(90))));
   EXPECT_NE(outcome->node, server_node);
   // Twice: once through the Service name, once straight to the pod's address.
   size_t first = outcome->logs.find("ra2cert-web-web");
-  ASSERT_NE(first, std::string::npos) << "no answer through the Service name " << fqdn << ":\n" << outcome->logs;
+  ASSERT_NE(first, std::string::npos) << "no answer through the Service name " << fqdn << ":\n"
+                                      << outcome->logs;
   EXPECT_NE(outcome->logs.find("ra2cert-web-web", first + 1), std::string::npos)
-      << "no answer from the pod address " << server_ip << " across nodes:\n" << outcome->logs;
+      << "no answer from the pod address " << server_ip << " across nodes:\n"
+      << outcome->logs;
 }
 
 }  // namespace ra2cert::suites

@@ -17,30 +17,42 @@ RA2CERT_CASE(Storage, EmptyDirConfigMapAndSecretVolumes,
   RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
   RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.6.001"));
   const std::string base = "/api/v1/namespaces/" + ns->name();
-  RA2CERT_OK_OR_INFRA(config, client->Create(base + "/configmaps",
-                                             {{"apiVersion", "v1"}, {"kind", "ConfigMap"},
-                                              {"metadata", {{"name", "settings"}}},
-                                              {"data", {{"greeting", "from-configmap"}}}}));
+  RA2CERT_OK_OR_INFRA(
+      config, client->Create(base + "/configmaps", {{"apiVersion", "v1"},
+                                                    {"kind", "ConfigMap"},
+                                                    {"metadata", {{"name", "settings"}}},
+                                                    {"data", {{"greeting", "from-configmap"}}}}));
   RA2CERT_OK_OR_INFRA(secret, client->Create(base + "/secrets",
-                                             {{"apiVersion", "v1"}, {"kind", "Secret"},
+                                             {{"apiVersion", "v1"},
+                                              {"kind", "Secret"},
                                               {"metadata", {{"name", "credentials"}}},
                                               {"data", {{"token", EncodeBase64("from-secret")}}}}));
-  fixtures::ProbePodSpec spec{
-      .name = "volumes",
-      .command = {"echo scratch-ok > /scratch/file && cat /scratch/file /config/greeting; echo; cat /secret/token; echo; "
-                  "stat -L -c %a /secret/token"}};
-  spec.extra_spec = {{"volumes", json::array({{{"name", "scratch"}, {"emptyDir", json::object()}},
-                                              {{"name", "config"}, {"configMap", {{"name", "settings"}}}},
-                                              {{"name", "secret"}, {"secret", {{"secretName", "credentials"}, {"defaultMode", 0400}}}}})}};
-  spec.container_extra = {{"volumeMounts", json::array({{{"name", "scratch"}, {"mountPath", "/scratch"}},
-                                                        {{"name", "config"}, {"mountPath", "/config"}},
-                                                        {{"name", "secret"}, {"mountPath", "/secret"}}})}};
-  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), spec, fixtures::In(std::chrono::seconds(90))));
+  fixtures::ProbePodSpec spec{.name = "volumes",
+                              .command = {"echo scratch-ok > /scratch/file && cat /scratch/file "
+                                          "/config/greeting; echo; cat /secret/token; echo; "
+                                          "stat -L -c %a /secret/token"}};
+  spec.extra_spec = {
+      {"volumes",
+       json::array({{{"name", "scratch"}, {"emptyDir", json::object()}},
+                    {{"name", "config"}, {"configMap", {{"name", "settings"}}}},
+                    {{"name", "secret"},
+                     {"secret", {{"secretName", "credentials"}, {"defaultMode", 0400}}}}})}};
+  spec.container_extra = {
+      {"volumeMounts", json::array({{{"name", "scratch"}, {"mountPath", "/scratch"}},
+                                    {{"name", "config"}, {"mountPath", "/config"}},
+                                    {{"name", "secret"}, {"mountPath", "/secret"}}})}};
+  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), spec,
+                                                     fixtures::In(std::chrono::seconds(90))));
   ASSERT_EQ(outcome->phase, "Succeeded") << outcome->logs;
-  EXPECT_NE(outcome->logs.find("scratch-ok"), std::string::npos) << "emptyDir not writable:\n" << outcome->logs;
-  EXPECT_NE(outcome->logs.find("from-configmap"), std::string::npos) << "ConfigMap content missing:\n" << outcome->logs;
-  EXPECT_NE(outcome->logs.find("from-secret"), std::string::npos) << "Secret content missing:\n" << outcome->logs;
-  EXPECT_NE(outcome->logs.find("400"), std::string::npos) << "Secret file mode not applied:\n" << outcome->logs;
+  EXPECT_NE(outcome->logs.find("scratch-ok"), std::string::npos) << "emptyDir not writable:\n"
+                                                                 << outcome->logs;
+  EXPECT_NE(outcome->logs.find("from-configmap"), std::string::npos)
+      << "ConfigMap content missing:\n"
+      << outcome->logs;
+  EXPECT_NE(outcome->logs.find("from-secret"), std::string::npos) << "Secret content missing:\n"
+                                                                  << outcome->logs;
+  EXPECT_NE(outcome->logs.find("400"), std::string::npos) << "Secret file mode not applied:\n"
+                                                          << outcome->logs;
 }
 
 }  // namespace ra2cert::suites

@@ -32,14 +32,16 @@ RA2CERT_CASE(Supplementary, EventsAreRecorded,
   RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
   RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.9.002"));
   fixtures::ProbePodSpec spec{.name = "eventful", .command = {"true"}};
-  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), spec, fixtures::In(std::chrono::seconds(90))));
+  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), spec,
+                                                     fixtures::In(std::chrono::seconds(90))));
   std::set<std::string> reasons;
   auto seen = kube::WaitFor(
       *client, "/apis/events.k8s.io/v1/namespaces/" + ns->name() + "/events", {},
       [&](const kube::WatchEvent& event) {
         if (event.type == "SYNCED") return false;
         reasons.insert(event.object.value("reason", ""));
-        return reasons.contains("Scheduled") && (reasons.contains("Started") || reasons.contains("Pulled"));
+        return reasons.contains("Scheduled") &&
+               (reasons.contains("Started") || reasons.contains("Pulled"));
       },
       fixtures::In(std::chrono::seconds(30)));
   std::string all;

@@ -26,7 +26,8 @@ std::string Shell(const std::string& command, int* exit_code = nullptr) {
 
 int Count(const std::string& text, const std::string& needle) {
   int count = 0;
-  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
   return count;
 }
 
@@ -37,10 +38,12 @@ class HtmlReportBrowserTest : public testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "state");
     int exit_code = 0;
-    Shell("RA2CERT_FIXTURE_STATE=" + (dir_ / "state").string() + " NO_COLOR=1 " RA2CERT_FIXTURE_BINARY
-          " run --focus 'fixture (passes|fails|crashes|needs CRI|not applicable)' --output-dir " +
-              (dir_ / "out").string() + " >/dev/null 2>&1",
-          &exit_code);
+    Shell(
+        "RA2CERT_FIXTURE_STATE=" + (dir_ / "state").string() +
+            " NO_COLOR=1 " RA2CERT_FIXTURE_BINARY
+            " run --focus 'fixture (passes|fails|crashes|needs CRI|not applicable)' --output-dir " +
+            (dir_ / "out").string() + " >/dev/null 2>&1",
+        &exit_code);
     ASSERT_EQ(exit_code, 1);
     ASSERT_TRUE(fs::exists(dir_ / "out/report.html"));
   }
@@ -48,10 +51,12 @@ class HtmlReportBrowserTest : public testing::Test {
     if (!HasFailure()) fs::remove_all(dir_);
   }
   std::string Chromium(const std::string& args) {
-    return Shell("timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                 "--disable-background-networking --disable-component-update --disable-sync "
-                 "--user-data-dir=" + (dir_ / "profile").string() + " " + args + " file://" +
-                 (dir_ / "out/report.html").string() + " 2>/dev/null");
+    return Shell(
+        "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+        "--disable-background-networking --disable-component-update --disable-sync "
+        "--user-data-dir=" +
+        (dir_ / "profile").string() + " " + args + " file://" +
+        (dir_ / "out/report.html").string() + " 2>/dev/null");
   }
   fs::path dir_;
 };
