@@ -64,7 +64,12 @@ Result<Row> Measure(const std::string& call, const std::string& client, int call
     const auto start = Clock::now();
     auto done = once();
     const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    if (!done) return done.error().Wrap(call + " through " + client);
+    if (!done) {
+      std::string context = call;
+      context += " through ";
+      context += client;
+      return done.error().Wrap(context);
+    }
     if (i >= kWarmUp) row.ms.push_back(elapsed);
   }
   return row;

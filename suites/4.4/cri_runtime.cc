@@ -143,7 +143,7 @@ RA2CERT_CASE(ContainerRuntime, PodsRunUnderAnOciRuntime,
                    << ": the runtime's verbose ContainerStatus shows no runtimeSpec, "
                    << "so the OCI version cannot be read through CRI";
     }
-    const json spec = detail["runtimeSpec"];
+    const json& spec = detail["runtimeSpec"];
     const std::string oci_version = spec.is_object() ? spec.value("ociVersion", "") : "";
     std::smatch match;
     const bool semver =
