@@ -158,10 +158,10 @@ std::string RenderHtmlReport(const RunResult& run, const std::string& output_dir
          OutcomeName(c.outcome) + "</h3>\n";
     if (!c.file.empty())
       h += "<p>At <code>" + HtmlEscape(c.file + ":" + std::to_string(c.line)) + "</code></p>";
-    h += "<pre class=\"evidence\">" + HtmlEscape(XmlSafeText(BoundText(c.message, 16 * 1024))) +
-         "</pre>\n";
+    h += "<pre class=\"evidence\">" +
+         HtmlEscape(XmlSafeText(BoundText(c.message, size_t{16} * 1024))) + "</pre>\n";
     const std::string log =
-        ReadFileTail((std::filesystem::path(output_dir) / c.log_path).string(), 64 * 1024);
+        ReadFileTail((std::filesystem::path(output_dir) / c.log_path).string(), size_t{64} * 1024);
     if (!log.empty()) {
       h += "<details><summary>Log (" + HtmlEscape(c.log_path) + ", last 64 KiB)</summary><pre>" +
            HtmlEscape(XmlSafeText(log)) + "</pre></details>\n";
