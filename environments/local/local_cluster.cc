@@ -32,6 +32,9 @@ std::string Script(const std::string& relative) {
   return (fs::path(ProjectRoot()) / relative).string();
 }
 
+// A tool that was cancelled says so; any other failure to run one is the infrastructure's.
+int CodeOf(const Error& error) { return error.code() == kToolCancelled ? kToolCancelled : 3; }
+
 double Number(const std::map<std::string, std::string>& values, const std::string& key) {
   auto it = values.find(key);
   return it == values.end() ? 0 : std::atof(it->second.c_str());
@@ -58,8 +61,9 @@ Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
   auto built = RunTool({.program = Script("environments/local/components/build-all.sh"),
                         .args = {options.kubernetes},
                         .timeout = std::chrono::hours(2),
-                        .pass_stderr_through = true});
-  if (!built) return Error(built.error().message(), 3);
+                        .pass_stderr_through = true,
+                        .cancel_fd = options.cancel_fd});
+  if (!built) return Error(built.error().message(), CodeOf(built.error()));
   if (built->exit_code != 0) {
     return Error("building the local cluster's components failed (see the messages above)", 3);
   }
@@ -86,8 +90,9 @@ Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
                      .args = args,
                      .env = env,
                      .timeout = std::chrono::minutes(10),
-                     .pass_stderr_through = true});
-  if (!up) return Error(up.error().message(), 3);
+                     .pass_stderr_through = true,
+                     .cancel_fd = options.cancel_fd});
+  if (!up) return Error(up.error().message(), CodeOf(up.error()));
   if (up->exit_code != 0) {
     return Error("the local cluster did not come up (cluster.sh exit " +
                      std::to_string(up->exit_code) + "; the component logs are in " +

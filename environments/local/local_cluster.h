@@ -19,6 +19,9 @@ struct LocalClusterOptions {
   std::string state_dir = "/var/lib/ra2cert/local";
   std::string kubernetes = "1.33";  // minor version; components/k8s-<minor>/go.mod pins it
   std::string image_registry;       // empty: the cluster's own registry
+  // Readable (an InterruptWatch's descriptor): stop building or spinning up at once; the
+  // result is then an error with code kToolCancelled and `cluster down` must follow.
+  int cancel_fd = -1;
 };
 
 struct LocalCluster {
@@ -32,7 +35,7 @@ struct LocalCluster {
 std::string ProjectRoot();
 
 // Error code 2 for bad options, 3 when a build or the spin-up fails (the message names
-// the log to read).
+// the log to read), kToolCancelled (130) when cancel_fd fired.
 Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options);
 Status StopLocalCluster(const std::string& state_dir, const std::string& save_logs_dir = "");
 // Prints the scripts' status report; returns its exit code (0 up, 1 degraded, 4 none).

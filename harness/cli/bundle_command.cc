@@ -58,22 +58,25 @@ json ClusterFacts(const ClusterHandle& cluster, const RunResult& run) {
 // Paths and choices only: never a signer command line (it may carry credentials).
 json EffectiveConfig(const RunCommand& command) {
   const RunOptions& o = command.options;
-  json config = {{"schema", "ra2cert.config/v1"},
-                 {"kubeconfig", o.kubeconfig},
-                 {"context", o.context},
-                 {"profile", o.selection.profile},
-                 {"sections", o.selection.sections},
-                 {"focus", o.selection.focus},
-                 {"skip", o.selection.skip},
-                 {"parallel", o.parallel},
-                 {"retries", o.retries},
-                 {"timeout_multiplier", o.timeout_multiplier},
-                 {"stop_grace_seconds", o.stop_grace_seconds},
-                 {"output_dir", o.output_dir},
-                 {"junit_flavor", o.junit_flavor},
-                 {"image_registry", command.image_registry},
-                 {"local", command.local},
-                 {"declarations", command.bundle.declarations}};
+  json config = {
+      {"schema", "ra2cert.config/v1"},
+      {"kubeconfig", o.kubeconfig},
+      {"context", o.context},
+      {"profile", o.selection.profile},
+      {"sections", o.selection.sections},
+      {"focus", o.selection.focus},
+      {"skip", o.selection.skip},
+      {"parallel", o.parallel},
+      {"retries", o.retries},
+      {"timeout_multiplier", o.timeout_multiplier},
+      {"stop_grace_seconds", o.stop_grace_seconds},
+      {"output_dir", o.output_dir},
+      {"junit_flavor", o.junit_flavor},
+      {"image_registry", o.image_registry},
+      {"local", command.local},
+      {"declarations", o.declarations},
+      {"signed_by",
+       o.sign_key.empty() ? (o.signer.empty() ? "unsigned" : "signer command") : "key file"}};
   if (command.local) {
     config["local_cluster"] = {{"nodes", command.local_options.nodes},
                                {"kubernetes", command.local_options.kubernetes},
@@ -95,23 +98,23 @@ void PrintWritten(const std::string& path, const bundle::Bundle& built,
 
 }  // namespace
 
-void AddRunBundleFlags(CLI::App& run, BundleFlags& flags) {
-  run.add_option("--sign-key", flags.sign_key,
+void AddRunBundleFlags(CLI::App& run, RunOptions& options) {
+  run.add_option("--sign-key", options.sign_key,
                  "sign the bundle with this PEM private key (ecdsa-p256 or ed25519, see keygen)");
-  run.add_option("--signer", flags.signer,
+  run.add_option("--signer", options.signer,
                  "sign the bundle with this command (run by /bin/sh): it reads the bytes to sign "
                  "on stdin and prints the signature (base64 or raw) on stdout");
-  run.add_option("--declarations", flags.declarations,
+  run.add_option("--declarations", options.declarations,
                  "YAML file of vendor declarations for requirements no test can check");
 }
 
-Result<RunBundle> PrepareRunBundle(const BundleFlags& flags) {
+Result<RunBundle> PrepareRunBundle(const RunOptions& options) {
   RunBundle prepared;
-  auto signer = MakeSigner(flags.sign_key, flags.signer);
+  auto signer = MakeSigner(options.sign_key, options.signer);
   if (!signer) return signer.error();
   prepared.signer = std::move(signer).value();
-  if (!flags.declarations.empty()) {
-    auto declarations = bundle::LoadDeclarations(flags.declarations, BuiltinRequirements());
+  if (!options.declarations.empty()) {
+    auto declarations = bundle::LoadDeclarations(options.declarations, BuiltinRequirements());
     if (!declarations) return declarations.error();
     prepared.declarations = std::move(declarations).value();
   }

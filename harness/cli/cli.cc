@@ -71,6 +71,10 @@ int Main(int argc, char** argv) {
   CLI::App* run = nullptr;
   AddRunCommand(app, run_command, run);
 
+  MatrixCommand matrix_command;
+  CLI::App* matrix = nullptr;
+  AddMatrixCommand(app, matrix_command, matrix);
+
   ClusterCommand cluster_command;
   CLI::App *cluster_up = nullptr, *cluster_down = nullptr, *cluster_status = nullptr;
   AddClusterCommands(app, cluster_command, cluster_up, cluster_down, cluster_status);
@@ -115,6 +119,7 @@ int Main(int argc, char** argv) {
   }
   if (list->parsed()) return List(list_selection, list_format);
   if (run->parsed()) return RunRun(run_command, *run);
+  if (matrix->parsed()) return RunMatrix(matrix_command, *matrix);
   if (cluster_up->parsed()) return RunClusterUp(cluster_command);
   if (cluster_down->parsed()) return RunClusterDown(cluster_command);
   if (cluster_status->parsed()) return RunClusterStatus(cluster_command);

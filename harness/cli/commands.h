@@ -13,6 +13,7 @@
 #include "reports/bundle/declarations.h"
 
 namespace ra2cert {
+struct Catalogue;
 struct ClusterHandle;
 struct RunResult;
 }  // namespace ra2cert
@@ -21,6 +22,7 @@ namespace ra2cert::cli {
 
 constexpr int kExitUsage = 2;
 constexpr int kExitInfrastructure = 3;
+constexpr int kExitInterrupted = 130;
 
 int UsageError(const std::string& message);
 
@@ -34,11 +36,28 @@ struct RunCommand {
   bool local = false;
   bool keep_cluster = false;
   LocalClusterOptions local_options;
-  std::string image_registry;
-  BundleFlags bundle;
 };
 void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub);
 int RunRun(RunCommand& command, const CLI::App& sub);
+
+// Shared by `run` and `matrix` (run_command.cc).
+// --config, the selection, lanes, retries, reports, images and the bundle's flags.
+void AddCaseRunFlags(CLI::App& sub, RunCommand& command);
+// --nodes, --windows-nodes, --state-dir.
+void AddLocalClusterFlags(CLI::App& sub, RunCommand& command);
+// Merges the config file under the flags given and validates the result.
+Status PrepareRunOptions(RunCommand& command, const CLI::App& sub);
+// Spins the local cluster up, runs the plan, writes the reports and the bundle, and tears
+// the cluster down (keeping its logs with the results). SIGINT/SIGTERM at any point,
+// spin-up included, ends in a torn-down cluster and exit 130.
+int RunLocal(const RunCommand& command, const Catalogue& catalogue);
+
+struct MatrixCommand {
+  RunCommand run;  // every version's settings; options.output_dir is the matrix's
+  std::vector<std::string> versions;
+};
+void AddMatrixCommand(CLI::App& app, MatrixCommand& command, CLI::App*& sub);
+int RunMatrix(MatrixCommand& command, const CLI::App& sub);
 
 struct ClusterCommand {
   LocalClusterOptions options;
@@ -57,9 +76,9 @@ struct RunBundle {
   std::optional<bundle::Declarations> declarations;
   std::vector<std::string> secrets;  // redacted from every member
 };
-void AddRunBundleFlags(CLI::App& run, BundleFlags& flags);
+void AddRunBundleFlags(CLI::App& run, RunOptions& options);
 // Before the run: loads the key, checks the declarations (errors are usage errors).
-Result<RunBundle> PrepareRunBundle(const BundleFlags& flags);
+Result<RunBundle> PrepareRunBundle(const RunOptions& options);
 void AddKubeconfigSecrets(RunBundle& prepared, const std::vector<std::string>& kubeconfigs);
 // After the run: writes the run record and the bundle; returns the run's exit code (3
 // instead of 0 when the bundle cannot be written).

@@ -77,6 +77,16 @@ const std::map<std::string, Applier>& Appliers() {
        [](auto& n, auto& w, RunOptions& o) {
          return Read(n, w, "strict or extended", o.junit_flavor);
        }},
+      {"image-registry",
+       [](auto& n, auto& w, RunOptions& o) {
+         return Read(n, w, "a registry host[:port]", o.image_registry);
+       }},
+      {"sign-key",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a path", o.sign_key); }},
+      {"signer",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a command line", o.signer); }},
+      {"declarations",
+       [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a path", o.declarations); }},
       {"dry-run",
        [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "true or false", o.dry_run); }},
   };

@@ -21,6 +21,9 @@ struct RunOptions {
   std::string output_dir = "ra2cert-results";
   std::string junit_flavor = "strict";
   bool dry_run = false;
+  std::string image_registry;  // empty: the cluster's own (local) or the default images
+  // The bundle's signing and vendor declarations (see `ra2cert keygen`).
+  std::string sign_key, signer, declarations;
 
   Status Validate() const;
 };

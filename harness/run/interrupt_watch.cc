@@ -9,6 +9,7 @@
 namespace ra2cert {
 namespace {
 int pipe_fds[2] = {-1, -1};
+int depth = 0;  // watches alive; only the main thread creates them
 struct sigaction previous_int {
 }, previous_term{};
 
@@ -21,6 +22,7 @@ extern "C" void OnSignal(int) {
 }  // namespace
 
 InterruptWatch::InterruptWatch() {
+  if (depth++ > 0) return;
   if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) pipe_fds[0] = pipe_fds[1] = -1;
   struct sigaction action {};
   action.sa_handler = OnSignal;
@@ -31,6 +33,7 @@ InterruptWatch::InterruptWatch() {
 }
 
 InterruptWatch::~InterruptWatch() {
+  if (--depth > 0) return;
   sigaction(SIGINT, &previous_int, nullptr);
   sigaction(SIGTERM, &previous_term, nullptr);
   for (int& fd : pipe_fds) {

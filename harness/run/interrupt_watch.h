@@ -1,13 +1,15 @@
 // SIGINT/SIGTERM turned into something poll() can wait on (a self-pipe), so the
-// orchestrator's event loop handles an interrupt like any other event.
+// orchestrator's event loop handles an interrupt like any other event. Watches nest: an
+// inner one (the orchestrator's) shares the outer one's pipe (`run --local`, `matrix`,
+// which must also notice an interrupt while a cluster spins up or goes down).
 #pragma once
 
 namespace ra2cert {
 
 class InterruptWatch {
  public:
-  InterruptWatch();   // installs the handlers
-  ~InterruptWatch();  // restores the previous ones
+  InterruptWatch();   // the outermost installs the handlers
+  ~InterruptWatch();  // the outermost restores the previous ones
   InterruptWatch(const InterruptWatch&) = delete;
   InterruptWatch& operator=(const InterruptWatch&) = delete;
 

@@ -83,15 +83,20 @@ Result<ToolResult> RunTool(const ToolCommand& command) {
     ::pthread_sigmask(SIG_SETMASK, &saved_mask, nullptr);
   };
   if (feed_stdin && command.stdin_bytes->empty()) close_stdin();
+  const size_t cancel_index = fds.size();
+  if (command.cancel_fd >= 0) fds.push_back({command.cancel_fd, POLLIN, 0});
+  auto kill_group = [&] {
+    ::kill(-child.id(), SIGKILL);
+    child.wait(ec);
+    close_stdin();
+    restore_sigpipe();
+  };
   const auto deadline = std::chrono::steady_clock::now() + command.timeout;
   while (open_streams > 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      ::kill(-child.id(), SIGKILL);
-      child.wait(ec);
-      close_stdin();
-      restore_sigpipe();
+      kill_group();
       return Error("'" + command.program + "' did not finish within " +
                    std::to_string(command.timeout.count() / 1000) + " s and was killed");
     }
@@ -99,8 +104,13 @@ Result<ToolResult> RunTool(const ToolCommand& command) {
         0) {
       continue;
     }
+    // The cancel descriptor is left unread: whoever owns it learns of the signal too.
+    if (command.cancel_fd >= 0 && (fds[cancel_index].revents & POLLIN)) {
+      kill_group();
+      return Error("'" + command.program + "' was stopped: interrupted", kToolCancelled);
+    }
     for (size_t i = 0; i < fds.size(); ++i) {
-      if (fds[i].fd < 0) continue;
+      if (fds[i].fd < 0 || (command.cancel_fd >= 0 && i == cancel_index)) continue;
       if (i == stdin_index) {
         if (!(fds[i].revents & (POLLOUT | POLLHUP | POLLERR))) continue;
         const std::string& bytes = *command.stdin_bytes;

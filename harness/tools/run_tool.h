@@ -23,15 +23,20 @@ struct ToolCommand {
   // Written to the program's standard input, which is then closed (an external signer
   // reads the bytes to sign this way). Unset: standard input is /dev/null.
   std::optional<std::string> stdin_bytes;
+  // When this descriptor becomes readable (an InterruptWatch's), the program and its group
+  // are killed and RunTool returns an error with code kToolCancelled. -1: never.
+  int cancel_fd = -1;
 };
+
+constexpr int kToolCancelled = 130;
 
 struct ToolResult {
   int exit_code = -1;  // 128 + signal when killed
   std::string out, err;
 };
 
-// Errors only when the program cannot be started or overruns its deadline (then it
-// and everything it started are killed); any exit code is a result.
+// Errors only when the program cannot be started, overruns its deadline or is cancelled
+// (then it and everything it started are killed); any exit code is a result.
 Result<ToolResult> RunTool(const ToolCommand& command);
 
 }  // namespace ra2cert
