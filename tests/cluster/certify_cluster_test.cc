@@ -82,6 +82,20 @@ void ExpectCertified(const json& results, const std::string& output, bool cri_re
   }
 }
 
+// After a local run or an interrupted one: no namespace, link, live daemon or state.
+void ExpectNothingLeft() {
+  EXPECT_EQ(RunShell("ip netns list | grep -c ra2cert").output, "0\n");
+  EXPECT_EQ(RunShell("ip link show ra2cert0").exit_code, 1);
+  // Live processes only: PID 1 on some machines (this VM's included) never reaps orphans, so
+  // the killed daemons of every earlier cluster linger as zombies named kubelet & co.
+  // [k] keeps grep from matching the shell that runs it.
+  EXPECT_EQ(RunShell("ps -eo stat=,args= | awk '$1 !~ /^Z/' | grep -E "
+                     "'[k]ube-apiserver|[k]ubelet|[c]ontainerd --config " RA2CERT_STATE_DIR "'")
+                .output,
+            "");
+  EXPECT_FALSE(fs::exists(RA2CERT_STATE_DIR "/kubeconfig"));
+}
+
 class CertifyCluster : public testing::Test {
  protected:
   void SetUp() override {
@@ -124,16 +138,92 @@ TEST_F(CertifyCluster, LocalRun) {
   EXPECT_EQ(results["environment"].get<std::string>().rfind("local ", 0), 0u);
   // The component logs were saved with the results, then everything was removed.
   EXPECT_TRUE(fs::exists(out_ / "cluster-logs")) << run.output;
-  EXPECT_EQ(RunShell("ip netns list | grep -c ra2cert").output, "0\n");
-  EXPECT_EQ(RunShell("ip link show ra2cert0").exit_code, 1);
-  // Live processes only: PID 1 on some machines (this VM's included) never reaps orphans, so
-  // the killed daemons of every earlier cluster linger as zombies named kubelet & co.
-  // [k] keeps grep from matching the shell that runs it.
-  EXPECT_EQ(RunShell("ps -eo stat=,args= | awk '$1 !~ /^Z/' | grep -E "
-                     "'[k]ube-apiserver|[k]ubelet|[c]ontainerd --config " RA2CERT_STATE_DIR "'")
-                .output,
-            "");
-  EXPECT_FALSE(fs::exists(RA2CERT_STATE_DIR "/kubeconfig"));
+  ExpectNothingLeft();
+}
+
+// The nightly job: a fresh cluster per version. 4.3.001 requires 1.33 or newer, so the
+// versions must disagree on it and only on the version-dependent checks; every bundle is
+// signed with the matrix's key and verifies.
+TEST_F(CertifyCluster, MatrixOfVersions) {
+  ASSERT_EQ(RunShell(RA2CERT_BINARY " keygen --out " + (out_ / "key").string()).exit_code, 0);
+  const ShellRun run =
+      RunShell(RA2CERT_BINARY
+               " matrix --k8s-versions 1.32,1.33,1.34 --section 4.3 --section 4.9"
+               " --state-dir " RA2CERT_STATE_DIR " --sign-key " +
+               (out_ / "key/ra2cert.key").string() + " --output-dir " + (out_ / "matrix").string());
+  EXPECT_EQ(run.exit_code, 1) << run.output;  // 1.32 fails 4.3.001
+  const json matrix = ReadJson(out_ / "matrix/matrix.json");
+  ASSERT_TRUE(matrix.is_object()) << run.output;
+  EXPECT_EQ(matrix["schema"], "ra2cert.matrix/v1");
+  EXPECT_TRUE(matrix["complete"]);
+  ASSERT_EQ(matrix["versions"].size(), 3u) << matrix.dump(2);
+  const std::vector<std::string> versions = {"1.32", "1.33", "1.34"};
+  for (size_t i = 0; i < versions.size(); ++i) {
+    const json& v = matrix["versions"][i];
+    EXPECT_EQ(v["version"], versions[i]);
+    EXPECT_EQ(v["status"], "ran") << v.dump();
+    // Each column really is that version's API server.
+    EXPECT_NE(v.value("environment", "").find("Kubernetes v" + versions[i] + "."),
+              std::string::npos)
+        << v.dump();
+    EXPECT_EQ(v["verdict"], i == 0 ? "not-conformant" : "incomplete") << v.dump();
+    const std::string bundle = v.value("bundle", "");
+    ASSERT_FALSE(bundle.empty()) << v.dump();
+    const ShellRun verified =
+        RunShell(RA2CERT_BINARY " verify " + (out_ / "matrix" / bundle).string() + " --key " +
+                 (out_ / "key/ra2cert.pub").string());
+    EXPECT_EQ(verified.exit_code, 0) << verified.output;
+    EXPECT_TRUE(fs::exists(out_ / "matrix" / versions[i] / "report.html"));
+  }
+  bool saw_version_case = false;
+  for (const auto& row : matrix["cases"]) {
+    if (row["id"] == "4.3.001") {
+      saw_version_case = true;
+      EXPECT_EQ(row["outcomes"]["1.32"], "Failed") << row.dump();
+      EXPECT_EQ(row["outcomes"]["1.33"], "Passed") << row.dump();
+      EXPECT_EQ(row["outcomes"]["1.34"], "Passed") << row.dump();
+      EXPECT_TRUE(row["differs"]);
+    } else {
+      EXPECT_FALSE(row["differs"]) << row.dump();  // the rest works on every version
+    }
+  }
+  EXPECT_TRUE(saw_version_case) << matrix.dump(2);
+  EXPECT_NE(run.output.find("4.3.001  1.32 Failed  1.33 Passed  1.34 Passed"), std::string::npos)
+      << run.output;
+  const ShellRun html =
+      RunShell("grep -c 'class=\"differs\"' " + (out_ / "matrix/matrix.html").string());
+  EXPECT_NE(html.output, "0\n") << html.output;
+  ExpectNothingLeft();
+}
+
+// Ctrl-C while the first version's cluster is still coming up: the spin-up stops, what it
+// made is removed, the matrix says which versions never ran, exit 130.
+TEST_F(CertifyCluster, MatrixInterruptedDuringSpinUp) {
+  const std::string log = (out_ / "matrix.log").string();
+  fs::create_directories(out_);
+  const ShellRun run = RunShell(
+      RA2CERT_BINARY " matrix --k8s-versions 1.33,1.34 --section 4.3 --state-dir " RA2CERT_STATE_DIR
+                     " --output-dir " +
+      (out_ / "matrix").string() + " >" + log +
+      " 2>&1 & pid=$!; "
+      "for i in $(seq 600); do grep -q 'PKI and network ready' " +
+      log +
+      " && break; sleep 0.1; done; "
+      "kill -INT $pid; wait $pid; echo \"exit=$?\"; cat " +
+      log);
+  EXPECT_NE(run.output.find("exit=130"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("interrupted while the local cluster was being set up"),
+            std::string::npos)
+      << run.output;
+  const json matrix = ReadJson(out_ / "matrix/matrix.json");
+  ASSERT_TRUE(matrix.is_object()) << run.output;
+  EXPECT_FALSE(matrix["complete"]);
+  ASSERT_EQ(matrix["versions"].size(), 2u);
+  EXPECT_EQ(matrix["versions"][0]["status"], "failed-to-start");
+  EXPECT_EQ(matrix["versions"][0]["message"], "interrupted while its cluster was set up");
+  EXPECT_EQ(matrix["versions"][1]["status"], "not-run");
+  EXPECT_EQ(matrix["versions"][1]["message"], "interrupted before its turn");
+  ExpectNothingLeft();
 }
 
 }  // namespace
