@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct ClusterHandle {
   std::string kubernetes_version;
   Capabilities capabilities;
   std::map<std::string, std::string> case_env;
+  // What the cluster is made of, for the bundle's cluster-facts.json: nodes (roles, OS,
+  // kernel, runtime, kubelet), runtime classes, storage classes, API group versions.
+  nlohmann::json facts = nlohmann::json::object();
 };
 
 struct EnvironmentRequest {

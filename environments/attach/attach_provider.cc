@@ -20,7 +20,37 @@ bool IsControlPlane(const json& node) {
          labels.contains("node-role.kubernetes.io/master");
 }
 
-void DiscoverNodes(kube::Client& client, Capabilities& capabilities) {
+std::string Name(const json& object) {
+  return object.value("metadata", json::object()).value("name", "");
+}
+
+// A node as the bundle records it: what a lab reading the result needs to know it by.
+json NodeFacts(const json& node) {
+  const json info = node.value("status", json::object()).value("nodeInfo", json::object());
+  std::string ready = "Unknown";
+  const json conditions = node.value("status", json::object()).value("conditions", json::array());
+  for (const auto& condition : conditions) {
+    if (condition.value("type", "") == "Ready") ready = condition.value("status", "Unknown");
+  }
+  json roles = json::array();
+  const json labels = node.value("metadata", json::object()).value("labels", json::object());
+  for (const auto& [key, value] : labels.items()) {
+    const std::string prefix = "node-role.kubernetes.io/";
+    if (key.rfind(prefix, 0) == 0) roles.push_back(key.substr(prefix.size()));
+  }
+  return {{"name", Name(node)},
+          {"roles", roles},
+          {"ready", ready},
+          {"simulated", Label(node, "ra2cert.io/simulated") == "true"},
+          {"os", info.value("operatingSystem", "")},
+          {"os_image", info.value("osImage", "")},
+          {"kernel", info.value("kernelVersion", "")},
+          {"architecture", info.value("architecture", "")},
+          {"container_runtime", info.value("containerRuntimeVersion", "")},
+          {"kubelet", info.value("kubeletVersion", "")}};
+}
+
+void DiscoverNodes(kube::Client& client, Capabilities& capabilities, json& facts) {
   auto nodes = client.List("/api/v1/nodes");
   if (!nodes) {
     const std::string why = "cannot list nodes: " + nodes.error().message();
@@ -29,7 +59,9 @@ void DiscoverNodes(kube::Client& client, Capabilities& capabilities) {
     return;
   }
   int control_plane = 0, workers = 0, windows = 0, simulated_windows = 0, simulated = 0;
+  facts["nodes"] = json::array();
   for (const auto& node : nodes->items) {
+    facts["nodes"].push_back(NodeFacts(node));
     // Simulated nodes (ra2cert.io/simulated=true, e.g. kwok's) run no pod: not a worker to
     // run workloads on.
     const bool is_simulated = Label(node, "ra2cert.io/simulated") == "true";
@@ -69,7 +101,7 @@ void DiscoverNodes(kube::Client& client, Capabilities& capabilities) {
   }
 }
 
-void DiscoverRuntimeClasses(kube::Client& client, Capabilities& capabilities) {
+void DiscoverRuntimeClasses(kube::Client& client, Capabilities& capabilities, json& facts) {
   auto classes = client.List("/apis/node.k8s.io/v1/runtimeclasses");
   if (!classes) {
     const std::string why = "cannot list RuntimeClasses: " + classes.error().message();
@@ -78,9 +110,11 @@ void DiscoverRuntimeClasses(kube::Client& client, Capabilities& capabilities) {
     return;
   }
   std::string names, sandboxes;
+  facts["runtime_classes"] = json::array();
   for (const auto& rc : classes->items) {
-    const std::string name = rc.value("metadata", json::object()).value("name", "");
+    const std::string name = Name(rc);
     const std::string handler = rc.value("handler", "");
+    facts["runtime_classes"].push_back({{"name", name}, {"handler", handler}});
     names += (names.empty() ? "" : ", ") + name + " (" + handler + ")";
     if (handler == "runsc" || handler == "gvisor" || handler.rfind("kata", 0) == 0) {
       sandboxes += (sandboxes.empty() ? "" : ", ") + name;
@@ -111,10 +145,34 @@ void DiscoverHelm(Capabilities& capabilities) {
 }
 }  // namespace
 
-Capabilities DiscoverCapabilities(kube::Client& client) {
+// Facts only: no case needs these yet, so a failure is recorded, not fatal.
+void DiscoverStorageAndApis(kube::Client& client, json& facts) {
+  if (auto classes = client.List("/apis/storage.k8s.io/v1/storageclasses"); classes) {
+    facts["storage_classes"] = json::array();
+    for (const auto& sc : classes->items) {
+      const json annotations =
+          sc.value("metadata", json::object()).value("annotations", json::object());
+      facts["storage_classes"].push_back(
+          {{"name", Name(sc)},
+           {"provisioner", sc.value("provisioner", "")},
+           {"default",
+            annotations.value("storageclass.kubernetes.io/is-default-class", "") == "true"}});
+    }
+  } else {
+    facts["storage_classes_error"] = classes.error().message();
+  }
+  if (auto versions = client.GroupVersions(); versions) {
+    facts["api_group_versions"] = *versions;
+  } else {
+    facts["api_group_versions_error"] = versions.error().message();
+  }
+}
+
+Capabilities DiscoverCapabilities(kube::Client& client, json& facts) {
   Capabilities capabilities;
-  DiscoverNodes(client, capabilities);
-  DiscoverRuntimeClasses(client, capabilities);
+  DiscoverNodes(client, capabilities, facts);
+  DiscoverRuntimeClasses(client, capabilities, facts);
+  DiscoverStorageAndApis(client, facts);
   DiscoverHelm(capabilities);
   capabilities.absent["cri"] =
       "the CRI socket is only reachable on a cluster ra2cert spun up (ra2cert run --local)";
@@ -140,7 +198,7 @@ Result<ClusterHandle> AttachToCluster(const std::vector<std::string>& kubeconfig
   handle.kubernetes_version = version->value("gitVersion", "unknown");
   handle.description = "attach " + server + " (context " + context_name + ", Kubernetes " +
                        handle.kubernetes_version + ")";
-  handle.capabilities = DiscoverCapabilities(*client);
+  handle.capabilities = DiscoverCapabilities(*client, handle.facts);
   handle.capabilities.present["cluster"] =
       "Kubernetes " + handle.kubernetes_version + " at " + server;
   // Every report names the environment: simulated nodes are said there too.

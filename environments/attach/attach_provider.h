@@ -15,7 +15,8 @@ namespace ra2cert {
 Result<ClusterHandle> AttachToCluster(const std::vector<std::string>& kubeconfigs,
                                       bool all_must_exist, const std::string& context);
 
-// Capability discovery on a connected client (exposed for the local provider).
-Capabilities DiscoverCapabilities(kube::Client& client);
+// Capability discovery on a connected client (exposed for the local provider); what it
+// learns on the way goes into `facts` (see ClusterHandle::facts).
+Capabilities DiscoverCapabilities(kube::Client& client, nlohmann::json& facts);
 
 }  // namespace ra2cert

@@ -45,7 +45,7 @@ std::string ClusterName(const ClusterHandle& cluster) {
 }
 
 json ClusterFacts(const ClusterHandle& cluster, const RunResult& run) {
-  return {{"schema", "ra2cert.cluster-facts/v1"},
+  json facts = {{"schema", "ra2cert.cluster-facts/v1"},
           {"cluster", ClusterName(cluster)},
           {"environment", cluster.description},
           {"kubernetes_version", cluster.kubernetes_version},
@@ -53,6 +53,8 @@ json ClusterFacts(const ClusterHandle& cluster, const RunResult& run) {
            {{"present", cluster.capabilities.present}, {"absent", cluster.capabilities.absent}}},
           {"hostname", run.hostname},
           {"harness_version", run.harness_version}};
+  for (const auto& [key, value] : cluster.facts.items()) facts[key] = value;
+  return facts;
 }
 
 // Paths and choices only: never a signer command line (it may carry credentials).

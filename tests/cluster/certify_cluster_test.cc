@@ -82,6 +82,48 @@ void ExpectCertified(const json& results, const std::string& output, bool cri_re
   }
 }
 
+// The kubeconfig's private key must appear nowhere in the bundle: neither as the
+// kubeconfig's base64 nor as any line of the PEM it decodes to.
+void ExpectBundleHoldsNoCredentials(const fs::path& out, const std::string& kubeconfig) {
+  const ShellRun bundles = RunShell("ls " + out.string() + "/ra2cert-*.tar.gz");
+  ASSERT_EQ(bundles.exit_code, 0) << bundles.output;
+  const fs::path extracted = out / "bundle-extracted";
+  fs::create_directories(extracted);
+  ASSERT_EQ(
+      RunShell("tar -xzf " + out.string() + "/ra2cert-*.tar.gz -C " + extracted.string()).exit_code,
+      0);
+  const ShellRun key_data = RunShell("awk '$1 == \"client-key-data:\" { print $2 }' " + kubeconfig);
+  ASSERT_FALSE(key_data.output.empty()) << "the test kubeconfig has no client-key-data";
+  const std::string blob = key_data.output.substr(0, key_data.output.find('\n'));
+  const ShellRun pem = RunShell("echo " + blob + " | base64 -d | grep -v -- '-----'");
+  ASSERT_EQ(pem.exit_code, 0);
+  std::vector<std::string> needles = {blob.substr(0, 48)};
+  std::istringstream lines(pem.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() >= 32) needles.push_back(line);
+  }
+  ASSERT_GE(needles.size(), 2u);
+  for (const auto& needle : needles) {
+    const ShellRun found = RunShell("grep -rlF -- '" + needle + "' " + extracted.string());
+    EXPECT_EQ(found.exit_code, 1) << "credential found in " << found.output;
+  }
+  // The facts a lab needs to identify the cluster are in it.
+  const json facts = ReadJson(extracted / "cluster-facts.json");
+  ASSERT_TRUE(facts.is_object());
+  ASSERT_GE(facts["nodes"].size(), 2u) << facts.dump(2);
+  for (const auto& node : facts["nodes"]) {
+    EXPECT_EQ(node["os"], "linux") << node.dump();
+    EXPECT_NE(node.value("kernel", ""), "") << node.dump();
+    EXPECT_EQ(node.value("container_runtime", "").rfind("containerd://", 0), 0u) << node.dump();
+    EXPECT_EQ(node["ready"], "True") << node.dump();
+  }
+  bool gvisor = false;
+  for (const auto& rc : facts["runtime_classes"]) gvisor |= rc["handler"] == "runsc";
+  EXPECT_TRUE(gvisor) << facts.dump(2);
+  const auto& groups = facts["api_group_versions"];
+  EXPECT_NE(std::find(groups.begin(), groups.end(), "apps/v1"), groups.end()) << facts.dump(2);
+}
+
 // After a local run or an interrupted one: no namespace, link, live daemon or state.
 void ExpectNothingLeft() {
   EXPECT_EQ(RunShell("ip netns list | grep -c ra2cert").output, "0\n");
@@ -124,6 +166,7 @@ TEST_F(CertifyCluster, Attached) {
                 ("xmllint --noout --schema " RA2CERT_JUNIT_XSD " " + (out_ / "junit.xml").string())
                     .c_str()),
             0);
+  ExpectBundleHoldsNoCredentials(out_, kubeconfig);
 }
 
 TEST_F(CertifyCluster, LocalRun) {
