@@ -1,6 +1,8 @@
 #include <cstdio>
 
 #include "harness/cli/commands.h"
+#include "harness/run/interrupt_watch.h"
+#include "harness/tools/run_tool.h"
 
 namespace ra2cert::cli {
 
@@ -27,7 +29,17 @@ void AddClusterCommands(CLI::App& app, ClusterCommand& command, CLI::App*& up, C
 
 int RunClusterUp(const ClusterCommand& command) {
   const auto start = std::chrono::steady_clock::now();
-  auto cluster = StartLocalCluster(command.options);
+  InterruptWatch interrupts;  // Ctrl-C stops the build or the spin-up; a half cluster goes
+  LocalClusterOptions options = command.options;
+  options.cancel_fd = interrupts.fd();
+  auto cluster = StartLocalCluster(options);
+  if (!cluster && cluster.error().code() == kToolCancelled) {
+    std::fprintf(stderr, "ra2cert: interrupted; removing what was set up so far...\n");
+    if (auto stopped = StopLocalCluster(options.state_dir); !stopped) {
+      std::fprintf(stderr, "ra2cert: %s\n", stopped.error().message().c_str());
+    }
+    return kExitInterrupted;
+  }
   if (!cluster) {
     std::fprintf(stderr, "ra2cert: %s\n", cluster.error().message().c_str());
     return cluster.error().code() == kExitUsage ? kExitUsage : kExitInfrastructure;

@@ -138,10 +138,16 @@ Status ApplyConfigFile(const std::string& path, RunOptions& options) {
       return status;
     }
   }
-  // A relative kubeconfig in a config file means relative to that file, as kubectl does.
-  if (root["kubeconfig"] && !options.kubeconfig.empty() &&
-      std::filesystem::path(options.kubeconfig).is_relative() && !folder.empty()) {
-    options.kubeconfig = (std::filesystem::path(folder) / options.kubeconfig).string();
+  // A relative path in a config file means relative to that file, as kubectl does for
+  // kubeconfig paths. (output-dir stays relative to where ra2cert runs.)
+  for (auto [key, target] :
+       {std::pair<const char*, std::string*>{"kubeconfig", &options.kubeconfig},
+        {"sign-key", &options.sign_key},
+        {"declarations", &options.declarations}}) {
+    if (root[key] && !target->empty() && std::filesystem::path(*target).is_relative() &&
+        !folder.empty()) {
+      *target = (std::filesystem::path(folder) / *target).string();
+    }
   }
   return Ok();
 }

@@ -30,8 +30,13 @@ TEST_F(RunOptionsTest, AppliesEveryKnownKey) {
       "kubeconfig: clusters/admin.conf\ncontext: lab\nprofile: network-intensive\n"
       "sections: [\"4.4\", \"4.5\"]\nfocus: CRI\nskip: slow\nparallel: 3\nretries: 2\n"
       "timeout-multiplier: 1.5\nstop-grace: 4\noutput-dir: out\njunit-flavor: extended\n"
-      "dry-run: true\n");
+      "dry-run: true\nimage-registry: mirror.lab:5000\nsign-key: keys/ra2cert.key\n"
+      "signer: 'kms-sign --key lab'\ndeclarations: /etc/ra2cert/declared.yaml\n");
   ASSERT_TRUE(ApplyConfigFile(path, options));
+  EXPECT_EQ(options.image_registry, "mirror.lab:5000");
+  EXPECT_EQ(options.sign_key, (dir_ / "keys/ra2cert.key").string());
+  EXPECT_EQ(options.signer, "kms-sign --key lab");
+  EXPECT_EQ(options.declarations, "/etc/ra2cert/declared.yaml");
   EXPECT_EQ(options.kubeconfig, (dir_ / "clusters/admin.conf").string());
   EXPECT_EQ(options.context, "lab");
   EXPECT_EQ(options.selection.profile, "network-intensive");
