@@ -81,8 +81,23 @@ int EnvironmentError(const Error& error) {
 }
 
 // Runs the plan against an open environment and writes every report.
+// The component logs so far, beside the results, so that the bundle carries them; the
+// tear-down saves their final state over these.
+void CopyComponentLogs(const std::string& logs_dir, const std::string& output_dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path target = fs::path(output_dir) / "cluster-logs";
+  fs::create_directories(target, ec);
+  for (const auto& entry : fs::directory_iterator(logs_dir, ec)) {
+    if (entry.is_regular_file(ec)) {
+      fs::copy_file(entry.path(), target / entry.path().filename(),
+                    fs::copy_options::overwrite_existing, ec);
+    }
+  }
+}
+
 int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle cluster,
-            const RunBundle& bundle) {
+            const RunBundle& bundle, const std::string& component_logs = "") {
   const RunOptions& options = command.options;
   if (!options.image_registry.empty()) {
     auto images = RequiredImages(options.image_registry);
@@ -123,6 +138,7 @@ int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle
   }
   std::printf("Results: %s, %s, logs in %s/logs\n", files.junit_path().c_str(),
               files.json_path().c_str(), options.output_dir.c_str());
+  if (!component_logs.empty()) CopyComponentLogs(component_logs, options.output_dir);
   return FinishRunBundle(bundle, command, cluster, run, RunExitCode(run));
 }
 }  // namespace
@@ -205,7 +221,7 @@ int RunLocal(const RunCommand& command, const Catalogue& catalogue) {
   } else if (auto cluster = OpenLocalCluster(*local); !cluster) {
     exit_code = EnvironmentError(cluster.error());
   } else {
-    exit_code = Execute(command, catalogue, std::move(cluster).value(), *bundle);
+    exit_code = Execute(command, catalogue, std::move(cluster).value(), *bundle, local->logs_dir);
   }
   if (command.keep_cluster) {
     std::printf("Cluster kept (--keep-cluster): kubeconfig %s; `ra2cert cluster down` removes it\n",

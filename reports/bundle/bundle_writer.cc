@@ -24,6 +24,7 @@ using nlohmann::json;
 // Logs are cut to their last part past this size (the verifier refuses members over
 // 256 MiB; no log needs to be that big to show what went wrong).
 constexpr size_t kMaxLogBytes = size_t{64} << 20;
+constexpr size_t kMaxComponentLogBytes = size_t{4} << 20;
 constexpr size_t kMaxRecordBytes = size_t{128} << 20;
 
 Result<std::string> ReadMember(const fs::path& path, size_t max_bytes, bool keep_tail) {
@@ -190,6 +191,21 @@ Result<Bundle> BuildBundleOrThrow(const BundleOptions& options) {
                    log + "'");
     }
     if (auto added = add(log, false, kMaxLogBytes, true); !added) return added.error();
+  }
+  // The local cluster's component logs (`run --local` copies them here): the tail of each,
+  // which is where a failure's cause is. The API audit log stays out: it is large and
+  // records every request.
+  std::vector<std::string> component_logs;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir / "cluster-logs", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file(ec) && !entry.is_symlink(ec) && name.ends_with(".log") &&
+        !name.ends_with("-audit.log") && CheckMemberPath("cluster-logs/" + name)) {
+      component_logs.push_back("cluster-logs/" + name);
+    }
+  }
+  for (const auto& log : component_logs) {
+    if (auto added = add(log, false, kMaxComponentLogBytes, true); !added) return added.error();
   }
   auto harness = ParseJsonMember("harness.json", members["harness.json"]);
   if (!harness) return harness.error();

@@ -181,6 +181,13 @@ TEST_F(CertifyCluster, LocalRun) {
   EXPECT_EQ(results["environment"].get<std::string>().rfind("local ", 0), 0u);
   // The component logs were saved with the results, then everything was removed.
   EXPECT_TRUE(fs::exists(out_ / "cluster-logs")) << run.output;
+  // The bundle carries the component logs too (not the API audit log).
+  const ShellRun members = RunShell("tar -tzf " + out_.string() + "/ra2cert-*.tar.gz");
+  EXPECT_NE(members.output.find("cluster-logs/kube-apiserver.log\n"), std::string::npos)
+      << members.output;
+  EXPECT_NE(members.output.find("cluster-logs/ra2cert-node2-kubelet.log\n"), std::string::npos)
+      << members.output;
+  EXPECT_EQ(members.output.find("audit"), std::string::npos) << members.output;
   ExpectNothingLeft();
 }
 
