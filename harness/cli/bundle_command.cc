@@ -34,8 +34,12 @@ Result<std::unique_ptr<bundle::Signer>> MakeSigner(const std::string& sign_key,
   return bundle::MakeKeySigner(std::move(key).value(), sign_key);
 }
 
-// The name the bundle file carries: the kubeconfig context, else what the environment is.
+// The name the bundle file carries: the local cluster by its version (a matrix writes one
+// per version), else the kubeconfig context, else what the environment is.
 std::string ClusterName(const ClusterHandle& cluster) {
+  if (cluster.description.starts_with("local ") && !cluster.kubernetes_version.empty()) {
+    return "local-" + cluster.kubernetes_version;
+  }
   if (auto context = cluster.case_env.find("RA2CERT_CONTEXT");
       context != cluster.case_env.end() && !context->second.empty()) {
     return context->second;

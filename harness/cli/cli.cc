@@ -90,13 +90,16 @@ int Main(int argc, char** argv) {
   auto* compare = app.add_subcommand(
       "compare", "list regressions, fixes, new and removed cases between two runs");
   compare
-      ->add_option("old", compare_before, "the earlier run: its output directory or results.json")
+      ->add_option("old", compare_before,
+                   "the earlier run: its output directory, results.json or bundle")
       ->required();
-  compare->add_option("new", compare_after, "the later run: its output directory or results.json")
+  compare
+      ->add_option("new", compare_after,
+                   "the later run: its output directory, results.json or bundle")
       ->required();
   std::string report_path;
   auto* report = app.add_subcommand("report", "print the summary of a run");
-  report->add_option("results", report_path, "a run's output directory or results.json")
+  report->add_option("results", report_path, "a run's output directory, results.json or bundle")
       ->required();
 
   BundleCommands bundle_commands;

@@ -1,14 +1,46 @@
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "harness/cli/commands.h"
+#include "reports/bundle/tar_archive.h"
 #include "reports/results_compare.h"
 
 namespace ra2cert::cli {
+namespace {
+
+// A run's results from its output directory, its results.json, or its bundle (.tar.gz:
+// read, not verified; `ra2cert verify` is what checks a bundle's integrity).
+Result<nlohmann::json> LoadRunResults(const std::string& path) {
+  if (!path.ends_with(".tar.gz") && !path.ends_with(".tgz")) return LoadResults(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error("cannot read the bundle '" + path + "'");
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  auto entries = bundle::ReadTarGz(bytes.str());
+  if (!entries) return entries.error().Wrap(path);
+  for (const auto& entry : *entries) {
+    if (entry.path != "results.json" || entry.kind != bundle::EntryKind::kRegular) continue;
+    auto results = nlohmann::json::parse(entry.data, nullptr, false);
+    if (results.is_discarded() || !results.is_object() ||
+        results.value("schema", "") != "ra2cert.results/v1") {
+      return Error(path +
+                   ": results.json is not a ra2cert results file (schema ra2cert.results/v1)");
+    }
+    std::fprintf(
+        stderr,
+        "ra2cert: read %s from its results.json (not verified: `ra2cert verify` checks it)\n",
+        path.c_str());
+    return results;
+  }
+  return Error(path + ": no results.json in it (is it a ra2cert bundle?)");
+}
+}  // namespace
 
 int RunCompare(const std::string& before_path, const std::string& after_path) {
-  auto before = LoadResults(before_path);
+  auto before = LoadRunResults(before_path);
   if (!before) return UsageError(before.error().message());
-  auto after = LoadResults(after_path);
+  auto after = LoadRunResults(after_path);
   if (!after) return UsageError(after.error().message());
   const ResultsDiff diff = CompareResults(*before, *after);
   std::fputs(diff.Render().c_str(), stdout);
@@ -16,7 +48,7 @@ int RunCompare(const std::string& before_path, const std::string& after_path) {
 }
 
 int RunReport(const std::string& path) {
-  auto results = LoadResults(path);
+  auto results = LoadRunResults(path);
   if (!results) return UsageError(results.error().message());
   const auto& r = *results;
   const auto verdict = r.value("verdict", nlohmann::json::object());

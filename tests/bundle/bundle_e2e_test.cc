@@ -195,6 +195,32 @@ TEST_F(BundleE2E, RunWritesASignedBundleThatVerifies) {
   }
 }
 
+// Labs receive bundles, not output directories: report and compare read them directly.
+TEST_F(BundleE2E, ReportAndCompareReadBundles) {
+  RunFixture("", "passing", "fixture passes");
+  RunFixture("", "failing", "fixture (passes|fails)");
+  const fs::path passing = BundleIn("passing"), failing = BundleIn("failing");
+  const auto report = RunShell(Ra2cert("report " + failing.string()));
+  EXPECT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_NE(report.output.find("not verified: `ra2cert verify` checks it"), std::string::npos)
+      << report.output;
+  EXPECT_NE(report.output.find("Profile basic: not-conformant"), std::string::npos)
+      << report.output;
+  EXPECT_NE(report.output.find("4.2.002   Failed"), std::string::npos) << report.output;
+
+  const auto compare = RunShell(Ra2cert("compare " + passing.string() + " " + failing.string()));
+  EXPECT_EQ(compare.exit_code, 0) << compare.output;  // 4.2.002 is new, not a regression
+  EXPECT_NE(compare.output.find("1 new"), std::string::npos) << compare.output;
+  const auto back = RunShell(Ra2cert("compare " + failing.string() + " " + passing.string()));
+  EXPECT_NE(back.output.find("1 removed"), std::string::npos) << back.output;
+
+  WriteFile(dir_ / "junk.tar.gz", "not an archive");
+  const auto junk = RunShell(Ra2cert("report " + (dir_ / "junk.tar.gz").string()));
+  EXPECT_EQ(junk.exit_code, 2) << junk.output;
+  EXPECT_NE(junk.output.find("junk.tar.gz: not a readable tar.gz archive"), std::string::npos)
+      << junk.output;
+}
+
 TEST_F(BundleE2E, FlippingAByteInAnyMemberFailsNamingIt) {
   const fs::path keys = Keygen("keys", "ecdsa-p256");
   RunFixture("--sign-key " + (keys / "ra2cert.key").string());
