@@ -98,6 +98,7 @@ th{background:#f0f2f7}.num{text-align:right}
 .Passed,.verified-pass,.conformant{background:#dff3e3}.Failed,.verified-fail,.not-conformant,.failed-to-start{background:#fbe0e0}
 .Error,.TimedOut{background:#f6e0f5}.Skipped,.NotRun,.not-verified,.incomplete,.not-run,.Absent{background:#fff4d6}.not-applicable{background:#eef}
 tr.differs td:first-child{border-left:4px solid #c33;font-weight:600}
+#cases td:nth-child(n+3),#requirements td:nth-child(n+3){white-space:nowrap}
 )";
 
 std::string CountsText(const json& counts) {

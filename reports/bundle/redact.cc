@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <pugixml.hpp>
 #include <sstream>
 
 #include "harness/kube/base64.h"
 #include "harness/kube/kubeconfig.h"
+#include "reports/html_report.h"
 
 namespace ra2cert::bundle {
 namespace {
@@ -58,30 +60,23 @@ std::string EscapeJson(std::string_view value) {
   return out;
 }
 
-std::string EscapeXml(std::string_view value) {
-  std::string out;
-  for (const char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.push_back(c);
-    }
+// How junit.xml spells a value in element text and in an attribute: pugixml writes it, so
+// pugixml says how it escapes.
+std::string AsJUnitWritesIt(std::string_view value, bool attribute) {
+  pugi::xml_document document;
+  pugi::xml_node node = document.append_child("x");
+  const std::string text(value);
+  if (attribute) {
+    node.append_attribute("a").set_value(text.c_str());
+  } else {
+    node.text().set(text.c_str());
   }
-  return out;
+  std::ostringstream out;
+  document.save(out, "", pugi::format_raw | pugi::format_no_declaration);
+  const std::string xml = out.str();
+  const std::string open = attribute ? "<x a=\"" : "<x>", close = attribute ? "\"/>" : "</x>";
+  if (!xml.starts_with(open) || !xml.ends_with(close)) return text;
+  return xml.substr(open.size(), xml.size() - open.size() - close.size());
 }
 
 // -----BEGIN ... PRIVATE KEY----- through its END line; to the end when the END is cut off.
@@ -230,7 +225,9 @@ void Redactor::AddSecret(std::string_view value) {
   if (value.size() < kMinSecretBytes) return;
   AddOne(std::string(value));
   AddOne(EscapeJson(value));
-  AddOne(EscapeXml(value));
+  AddOne(HtmlEscape(std::string(value)));  // report.html
+  AddOne(AsJUnitWritesIt(value, false));
+  AddOne(AsJUnitWritesIt(value, true));
   // Longest first, so a secret that contains another goes as a whole.
   std::stable_sort(secrets_.begin(), secrets_.end(),
                    [](const std::string& a, const std::string& b) { return a.size() > b.size(); });

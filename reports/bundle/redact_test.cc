@@ -21,6 +21,13 @@ TEST(Redactor, RemovesKnownSecretsInEverySpelling) {
   EXPECT_EQ(redactor.Redact("{\"m\": \"a\\\"quoted<secret>\"}"), "{\"m\": \"[REDACTED]\"}");
   EXPECT_EQ(redactor.Redact("<m>a&quot;quoted&lt;secret&gt;</m>"), "<m>[REDACTED]</m>");
   EXPECT_EQ(redactor.Redact("a short text"), "a short text");
+  // As report.html (HtmlEscape) and junit.xml (pugixml, text and attribute) write it.
+  redactor.AddSecret("it's-\"a\"-s3cret&more");
+  EXPECT_EQ(redactor.Redact("<p>it&#39;s-&quot;a&quot;-s3cret&amp;more</p>"), "<p>[REDACTED]</p>");
+  EXPECT_EQ(redactor.Redact("<failure>it's-\"a\"-s3cret&amp;more</failure>"),
+            "<failure>[REDACTED]</failure>");
+  EXPECT_EQ(redactor.Redact("<f message=\"it's-&quot;a&quot;-s3cret&amp;more\"/>"),
+            "<f message=\"[REDACTED]\"/>");
 }
 
 TEST(Redactor, RemovesSecretShapes) {
