@@ -98,7 +98,9 @@ pb::ContainerState ToProto(ContainerState state) {
   return pb::CONTAINER_UNKNOWN;
 }
 
-PodSandbox FromProto(const pb::PodSandbox& in) {
+// PodSandbox and PodSandboxStatus carry the same fields under the same names.
+template <typename SandboxProto>
+PodSandbox SandboxFromProto(const SandboxProto& in) {
   PodSandbox out;
   out.id = in.id();
   out.name = in.metadata().name();
@@ -113,25 +115,11 @@ PodSandbox FromProto(const pb::PodSandbox& in) {
   return out;
 }
 
-PodSandbox FromProto(const pb::PodSandboxStatus& in) {
-  PodSandbox out;
-  out.id = in.id();
-  out.name = in.metadata().name();
-  out.uid = in.metadata().uid();
-  out.namespace_ = in.metadata().namespace_();
-  out.attempt = in.metadata().attempt();
-  out.state = FromProto(in.state());
-  out.created_at = in.created_at();
-  out.labels = ToLabels(in.labels());
-  out.annotations = ToLabels(in.annotations());
-  out.runtime_handler = in.runtime_handler();
-  return out;
-}
-
-Container FromProto(const pb::Container& in) {
+// So do Container and ContainerStatus, less the sandbox id (ListContainers only).
+template <typename ContainerProto>
+Container ContainerFromProto(const ContainerProto& in) {
   Container out;
   out.id = in.id();
-  out.pod_sandbox_id = in.pod_sandbox_id();
   out.name = in.metadata().name();
   out.attempt = in.metadata().attempt();
   out.image = in.image().image();
@@ -144,18 +132,18 @@ Container FromProto(const pb::Container& in) {
   return out;
 }
 
+PodSandbox FromProto(const pb::PodSandbox& in) { return SandboxFromProto(in); }
+PodSandbox FromProto(const pb::PodSandboxStatus& in) { return SandboxFromProto(in); }
+
+Container FromProto(const pb::Container& in) {
+  Container out = ContainerFromProto(in);
+  out.pod_sandbox_id = in.pod_sandbox_id();
+  return out;
+}
+
 ContainerStatus FromProto(const pb::ContainerStatus& in) {
   ContainerStatus out;
-  out.container.id = in.id();
-  out.container.name = in.metadata().name();
-  out.container.attempt = in.metadata().attempt();
-  out.container.image = in.image().image();
-  out.container.image_ref = in.image_ref();
-  out.container.image_id = in.image_id();
-  out.container.state = FromProto(in.state());
-  out.container.created_at = in.created_at();
-  out.container.labels = ToLabels(in.labels());
-  out.container.annotations = ToLabels(in.annotations());
+  out.container = ContainerFromProto(in);
   out.started_at = in.started_at();
   out.finished_at = in.finished_at();
   out.exit_code = in.exit_code();
