@@ -21,8 +21,8 @@ std::string MissingOutcome(const MatrixColumn& column) {
 }
 
 json VersionEntry(const MatrixColumn& column) {
-  json entry = {{"version", column.version},     {"status", column.status},
-                {"message", column.message},     {"exit_code", column.exit_code},
+  json entry = {{"version", column.version},       {"status", column.status},
+                {"message", column.message},       {"exit_code", column.exit_code},
                 {"output_dir", column.output_dir}, {"bundle", column.bundle}};
   if (column.results) {
     const json& r = *column.results;

@@ -16,10 +16,10 @@ struct MatrixColumn {
   // "ran" (results present), "failed-to-start" (no cluster, or no results), "not-run"
   // (interrupted before its turn).
   std::string status = "not-run";
-  std::string message;     // why it did not run, or the run's trouble
-  int exit_code = -1;      // the per-version run's exit code (-1: never started)
-  std::string output_dir;  // relative to the matrix directory
-  std::string bundle;      // relative to the matrix directory; empty: none written
+  std::string message;                    // why it did not run, or the run's trouble
+  int exit_code = -1;                     // the per-version run's exit code (-1: never started)
+  std::string output_dir;                 // relative to the matrix directory
+  std::string bundle;                     // relative to the matrix directory; empty: none written
   std::optional<nlohmann::json> results;  // its results.json
 };
 

@@ -19,7 +19,9 @@ json Results(const std::string& verdict, std::vector<std::pair<std::string, std:
     if (outcome == "Failed") out["cases"].back()["message"] = "why " + id + " failed <here>";
   }
   out["requirements"].push_back(
-      {{"id", "ra2.k8s.001"}, {"kind", "must"}, {"status", verdict == "conformant" ? "verified-pass" : "verified-fail"}});
+      {{"id", "ra2.k8s.001"},
+       {"kind", "must"},
+       {"status", verdict == "conformant" ? "verified-pass" : "verified-fail"}});
   return out;
 }
 
@@ -48,8 +50,10 @@ TEST(MatrixReportTest, PutsEveryVersionSideBySideAndMarksDifferences) {
   not_started.message = "the local cluster did not come up";
   const json matrix = RenderMatrixJson(
       {Ran("1.32", Results("not-conformant", {{"4.3.001", "Failed"}, {"4.4.001", "Passed"}}), 1),
-       Ran("1.33", Results("conformant", {{"4.3.001", "Passed"}, {"4.4.001", "Passed"},
-                                          {"4.9.003", "Passed"}}), 0),
+       Ran("1.33",
+           Results("conformant",
+                   {{"4.3.001", "Passed"}, {"4.4.001", "Passed"}, {"4.9.003", "Passed"}}),
+           0),
        not_started},
       "9.9.9", true);
   EXPECT_EQ(matrix["schema"], "ra2cert.matrix/v1");
@@ -86,8 +90,7 @@ TEST(MatrixReportTest, PutsEveryVersionSideBySideAndMarksDifferences) {
   EXPECT_NE(text.find("1.35  failed-to-start: the local cluster did not come up"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("4.3.001  1.32 Failed  1.33 Passed  1.35 NotRun"), std::string::npos)
-      << text;
+  EXPECT_NE(text.find("4.3.001  1.32 Failed  1.33 Passed  1.35 NotRun"), std::string::npos) << text;
   EXPECT_EQ(text.find("4.4.001"), std::string::npos) << text;
 }
 

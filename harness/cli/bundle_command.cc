@@ -49,14 +49,15 @@ std::string ClusterName(const ClusterHandle& cluster) {
 }
 
 json ClusterFacts(const ClusterHandle& cluster, const RunResult& run) {
-  json facts = {{"schema", "ra2cert.cluster-facts/v1"},
-          {"cluster", ClusterName(cluster)},
-          {"environment", cluster.description},
-          {"kubernetes_version", cluster.kubernetes_version},
-          {"capabilities",
-           {{"present", cluster.capabilities.present}, {"absent", cluster.capabilities.absent}}},
-          {"hostname", run.hostname},
-          {"harness_version", run.harness_version}};
+  json facts = {
+      {"schema", "ra2cert.cluster-facts/v1"},
+      {"cluster", ClusterName(cluster)},
+      {"environment", cluster.description},
+      {"kubernetes_version", cluster.kubernetes_version},
+      {"capabilities",
+       {{"present", cluster.capabilities.present}, {"absent", cluster.capabilities.absent}}},
+      {"hostname", run.hostname},
+      {"harness_version", run.harness_version}};
   for (const auto& [key, value] : cluster.facts.items()) facts[key] = value;
   return facts;
 }

@@ -62,8 +62,9 @@ Status CheckVersions(const std::vector<std::string>& versions) {
     const fs::path gomod =
         fs::path(ProjectRoot()) / "environments/local/components" / ("k8s-" + v) / "go.mod";
     if (!fs::exists(gomod)) {
-      return Error("--k8s-versions: no pinned build for Kubernetes '" + v +
-                   "' (there is no " + gomod.string() + "; supported minors have a k8s-MINOR "
+      return Error("--k8s-versions: no pinned build for Kubernetes '" + v + "' (there is no " +
+                   gomod.string() +
+                   "; supported minors have a k8s-MINOR "
                    "directory there)");
     }
   }
@@ -73,7 +74,8 @@ Status CheckVersions(const std::vector<std::string>& versions) {
 
 void AddMatrixCommand(CLI::App& app, MatrixCommand& command, CLI::App*& sub) {
   sub = app.add_subcommand(
-      "matrix", "certify a fresh local cluster per Kubernetes version; one report of cases × versions");
+      "matrix",
+      "certify a fresh local cluster per Kubernetes version; one report of cases × versions");
   sub->add_option("--k8s-versions", command.versions, "Kubernetes minors, e.g. 1.32,1.33,1.34")
       ->delimiter(',')
       ->required();
@@ -93,7 +95,8 @@ int RunMatrix(MatrixCommand& command, const CLI::App& sub) {
     return UsageError("matrix certifies local clusters it spins up; the config file " +
                       command.run.config_path + " sets kubeconfig/context: use `run` for those");
   }
-  if (options.dry_run) return UsageError("matrix has no dry run: `ra2cert run --dry-run` shows a plan");
+  if (options.dry_run)
+    return UsageError("matrix has no dry run: `ra2cert run --dry-run` shows a plan");
   if (auto checked = CheckVersions(command.versions); !checked)
     return UsageError(checked.error().message());
   auto catalogue = BuildCatalogue(RegisteredCases(), BuiltinRequirements());
@@ -143,7 +146,8 @@ int RunMatrix(MatrixCommand& command, const CLI::App& sub) {
     interrupted = column.exit_code == kExitInterrupted;
     if (interrupted) {
       for (auto& later : columns) {
-        if (later.status == "not-run" && later.exit_code < 0) later.message = "interrupted before its turn";
+        if (later.status == "not-run" && later.exit_code < 0)
+          later.message = "interrupted before its turn";
       }
     }
     if (auto written = WriteMatrix(dir, columns, false); !written) {
@@ -156,7 +160,8 @@ int RunMatrix(MatrixCommand& command, const CLI::App& sub) {
     std::fprintf(stderr, "ra2cert: %s\n", written.error().message().c_str());
     return kExitInfrastructure;
   }
-  std::printf("\n%s", RenderMatrixText(RenderMatrixJson(columns, RA2CERT_VERSION, complete)).c_str());
+  std::printf("\n%s",
+              RenderMatrixText(RenderMatrixJson(columns, RA2CERT_VERSION, complete)).c_str());
   std::printf("Matrix: %s, %s\n", (dir / "matrix.html").c_str(), (dir / "matrix.json").c_str());
   return MatrixExitCode(columns);
 }
