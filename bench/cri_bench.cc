@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_timing.h"
 #include "harness/cri/cri_client.h"
 #include "harness/cri/cri_endpoints.h"
 #include "harness/tools/run_tool.h"
@@ -34,55 +35,15 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace cri = ra2cert::cri;
-using Clock = std::chrono::steady_clock;
-using ra2cert::Error;
-using ra2cert::Result;
+using ra2cert::bench::Clock;
 
-constexpr int kWarmUp = 5;
+using ra2cert::bench::kWarmUp;
+using ra2cert::bench::Measure;
+using ra2cert::bench::Row;
 constexpr auto kCallTimeout = std::chrono::seconds(10);
 
-struct Row {
-  std::string call, client;
-  std::vector<double> ms;  // one per timed call
-
-  double Mean() const {
-    return std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
-  }
-  double Percentile(double p) const {
-    std::vector<double> sorted = ms;
-    std::sort(sorted.begin(), sorted.end());
-    const auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-    return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-  }
-};
-
-// Runs `call` kWarmUp times untimed, then `calls` times timed; the first failure ends it.
-Result<Row> Measure(const std::string& call, const std::string& client, int calls,
-                    const std::function<ra2cert::Status()>& once) {
-  Row row{call, client, {}};
-  for (int i = 0; i < kWarmUp + calls; ++i) {
-    const auto start = Clock::now();
-    auto done = once();
-    const auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    if (!done) {
-      std::string context = call;
-      context += " through ";
-      context += client;
-      return done.error().Wrap(context);
-    }
-    if (i >= kWarmUp) row.ms.push_back(elapsed);
-  }
-  return row;
-}
-
 ra2cert::Status Spawn(const std::string& program, const std::vector<std::string>& args) {
-  auto ran = ra2cert::RunTool({.program = program, .args = args, .timeout = kCallTimeout});
-  if (!ran) return ran.error();
-  if (ran->exit_code != 0) {
-    return Error(program + " exited " + std::to_string(ran->exit_code) + ": " +
-                 ran->err.substr(0, 300));
-  }
-  return ra2cert::Ok();
+  return ra2cert::bench::Spawn(program, args, kCallTimeout);
 }
 
 std::string DefaultCrictl() {

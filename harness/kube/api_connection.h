@@ -33,8 +33,9 @@ struct HttpResponse {
 };
 
 struct ConnectionOptions {
-  double qps = 50;  // client-side rate limit (token bucket)
-  int burst = 100;
+  // Client-side rate limit, a token bucket that starts full (kubectl's defaults).
+  double qps = 50;
+  int burst = 300;
   int max_attempts = 5;
   std::chrono::milliseconds connect_timeout{10000};
 };

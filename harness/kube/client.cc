@@ -62,12 +62,13 @@ Result<Client> Client::Connect(ClusterAccess access, ConnectionOptions options) 
   return Client(std::move(connection).value());
 }
 
-Result<Client> Client::FromKubeconfig(const std::string& path, const std::string& context) {
+Result<Client> Client::FromKubeconfig(const std::string& path, const std::string& context,
+                                      ConnectionOptions options) {
   auto config = LoadKubeconfigs(KubeconfigPaths(path), !path.empty());
   if (!config) return config.error();
   auto access = ResolveContext(*config, context);
   if (!access) return access.error();
-  return Connect(std::move(access).value());
+  return Connect(std::move(access).value(), options);
 }
 
 Result<Client> Client::ForCase() {

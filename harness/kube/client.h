@@ -38,7 +38,8 @@ class Client {
  public:
   static Result<Client> Connect(ClusterAccess access, ConnectionOptions options = {});
   // kubeconfig path(s) as kubectl takes them; empty path: KUBECONFIG, ~/.kube/config.
-  static Result<Client> FromKubeconfig(const std::string& path, const std::string& context);
+  static Result<Client> FromKubeconfig(const std::string& path, const std::string& context,
+                                       ConnectionOptions options = {});
   // Inside a case process: the cluster the orchestrator handed over
   // (RA2CERT_KUBECONFIG, RA2CERT_CONTEXT).
   static Result<Client> ForCase();

@@ -65,7 +65,7 @@ std::string EscapeJson(std::string_view value) {
 std::string AsJUnitWritesIt(std::string_view value, bool attribute) {
   pugi::xml_document document;
   pugi::xml_node node = document.append_child("x");
-  const std::string text(value);
+  std::string text(value);
   if (attribute) {
     node.append_attribute("a").set_value(text.c_str());
   } else {

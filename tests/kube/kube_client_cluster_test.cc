@@ -592,9 +592,19 @@ TEST_F(KubeClusterTest, ServerSideApplyOfMultiDocumentYaml) {
       << broken.error().message();
 }
 
+// The client-side limit holds back a client that outruns it: after the burst, requests
+// go out at `qps`. A lower bound only, so a slow machine cannot make it fail.
+TEST_F(KubeClusterTest, ClientSideRateLimitSpacesRequestsAfterTheBurst) {
+  Client limited = AdminClient({.qps = 20, .burst = 5});
+  const auto start = Clock::now();
+  for (int i = 0; i < 25; ++i) ASSERT_TRUE(limited.Get("/version"));
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  EXPECT_GE(seconds, (25 - 5) / 20.0 * 0.95) << "25 requests at 20 qps after a burst of 5";
+}
+
 TEST_F(KubeClusterTest, PaginationOver600Objects) {
   constexpr int kObjects = 600, kThreads = 4;
-  // The default client-side limit (50 qps) would make this 10 s; raise it for this client.
+  // The default client-side limit (50 qps after 300) would make this ~6 s; raise it here.
   Client fast = AdminClient({.qps = 1000, .burst = 1000});
   const auto create_start = Clock::now();
   std::atomic<int> failures{0};
