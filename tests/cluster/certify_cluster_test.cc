@@ -52,14 +52,22 @@ json ReadJson(const fs::path& path) {
   return json::parse(text.str(), nullptr, false);
 }
 
-// Every case that can run on the local cluster must pass. The Windows cases are skipped
-// (no Windows nodes unless asked for), and so are the CRI cases when attached through a
-// kubeconfig alone (`cri_reachable` false).
+// Every case that can run on the local cluster must pass, with one known failure: Debian's
+// containerd 1.6 cannot run user-namespaced pods, so 4.4.007 must fail saying so (and the
+// run exits 1). The Windows cases are skipped (no Windows nodes unless asked for), and so
+// are the CRI cases when attached through a kubeconfig alone (`cri_reachable` false).
 void ExpectCertified(const json& results, const std::string& output, bool cri_reachable) {
   ASSERT_TRUE(results.is_object()) << output;
   int passed = 0;
   for (const auto& c : results["cases"]) {
     const std::string id = c["id"];
+    if (id == "4.4.007") {
+      EXPECT_EQ(c["outcome"], "Failed") << c.dump();
+      EXPECT_NE(c.value("message", "").find("runtime does not support user namespaces"),
+                std::string::npos)
+          << c.dump();
+      continue;
+    }
     if (id == "4.2.004" || id == "4.2.005") {
       EXPECT_EQ(c["outcome"], "Skipped") << id;
       EXPECT_NE(c.value("message", "").find("windows"), std::string::npos);
@@ -78,6 +86,9 @@ void ExpectCertified(const json& results, const std::string& output, bool cri_re
   for (const auto& r : results["requirements"]) {
     if (r["id"] == "draft.4.4.sandbox" || r["id"] == "ra2.pkg.002" || r["id"] == "ra2.k8s.005") {
       EXPECT_EQ(r["status"], "verified-pass") << r.dump();
+    }
+    if (r["id"] == "sec.sys.021") {
+      EXPECT_EQ(r["status"], "verified-fail") << r.dump();
     }
   }
 }
@@ -160,7 +171,7 @@ TEST_F(CertifyCluster, Attached) {
   const ShellRun run =
       RunShell("RA2CERT_HELM=" + helm + " " RA2CERT_BINARY " run --kubeconfig " + kubeconfig +
                " --image-registry 10.250.0.1:5000 --parallel 2 --output-dir " + out_.string());
-  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.exit_code, 1) << run.output;  // 4.4.007, see ExpectCertified
   ExpectCertified(ReadJson(out_ / "results.json"), run.output, /*cri_reachable=*/false);
   EXPECT_EQ(std::system(
                 ("xmllint --noout --schema " RA2CERT_JUNIT_XSD " " + (out_ / "junit.xml").string())
@@ -173,7 +184,7 @@ TEST_F(CertifyCluster, LocalRun) {
   const ShellRun run = RunShell(
       RA2CERT_BINARY " run --local --parallel 2 --state-dir " RA2CERT_STATE_DIR " --output-dir " +
       out_.string());
-  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.exit_code, 1) << run.output;  // 4.4.007, see ExpectCertified
   EXPECT_NE(run.output.find("Local cluster up: nodes Ready after"), std::string::npos)
       << run.output;
   const json results = ReadJson(out_ / "results.json");
