@@ -1,10 +1,12 @@
-// Timing helpers shared by the benchmarks: rows of per-call milliseconds, warm-up then
-// timed calls, and spawning a peer program once per call.
+// Helpers shared by the benchmarks: rows of per-call milliseconds, warm-up then timed
+// calls, spawning a peer program once per call, and finding that peer in the cache.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <numeric>
 #include <string>
@@ -57,6 +59,30 @@ inline Status Spawn(const std::string& program, const std::vector<std::string>& 
                  ran->err.substr(0, 300));
   }
   return Ok();
+}
+
+// A peer binary the component scripts built: ${RA2CERT_CACHE:-~/.cache/ra2cert}/
+// <component>-<version>/bin/<binary>, the given version's if cached, else the newest
+// version's; else the bare name (looked up on PATH).
+inline std::string CachedPeer(const std::string& component, const std::string& binary,
+                              const std::string& preferred_version = "") {
+  namespace fs = std::filesystem;
+  const char* cache = std::getenv("RA2CERT_CACHE");
+  const char* home = std::getenv("HOME");
+  const fs::path root =
+      cache && *cache ? fs::path(cache) : fs::path(home ? home : "/root") / ".cache/ra2cert";
+  const std::string prefix = component + "-";
+  std::error_code ec;
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    const fs::path path = entry.path() / "bin" / binary;
+    if (!name.starts_with(prefix) || !fs::exists(path)) continue;
+    if (!preferred_version.empty() && name == prefix + preferred_version) return path.string();
+    found.push_back(path.string());
+  }
+  std::sort(found.begin(), found.end());
+  return found.empty() ? binary : found.back();
 }
 
 }  // namespace ra2cert::bench

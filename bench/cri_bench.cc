@@ -46,23 +46,6 @@ ra2cert::Status Spawn(const std::string& program, const std::vector<std::string>
   return ra2cert::bench::Spawn(program, args, kCallTimeout);
 }
 
-std::string DefaultCrictl() {
-  const char* cache = std::getenv("RA2CERT_CACHE");
-  const char* home = std::getenv("HOME");
-  const fs::path root =
-      cache && *cache ? fs::path(cache) : fs::path(home ? home : "/root") / ".cache/ra2cert";
-  std::error_code ec;
-  std::vector<std::string> found;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    const fs::path crictl = entry.path() / "bin" / "crictl";
-    if (entry.path().filename().string().rfind("critools-", 0) == 0 && fs::exists(crictl)) {
-      found.push_back(crictl.string());
-    }
-  }
-  std::sort(found.begin(), found.end());
-  return found.empty() ? "crictl" : found.back();
-}
-
 // The child side of "ra2cert process/call": connect, make one call, exit.
 int ChildCall(const std::string& endpoint, const std::string& call) {
   auto client = cri::CriClient::Connect(endpoint, kCallTimeout, kCallTimeout);
@@ -84,7 +67,7 @@ int ChildCall(const std::string& endpoint, const std::string& call) {
 
 int main(int argc, char** argv) {
   CLI::App app{"cri_bench: ra2cert's CRI client against crictl on one runtime socket"};
-  std::string endpoint, crictl = DefaultCrictl(), child_call;
+  std::string endpoint, crictl = ra2cert::bench::CachedPeer("critools", "crictl"), child_call;
   int calls = 200;
   app.add_option("--endpoint", endpoint,
                  "CRI socket, unix:///path (default: first of $RA2CERT_CRI_ENDPOINTS)");

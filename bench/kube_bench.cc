@@ -38,27 +38,8 @@ constexpr auto kCallTimeout = std::chrono::seconds(30);
 constexpr int kApplyDocuments = 20;
 const ra2cert::kube::ConnectionOptions kUnlimited{.qps = 1e9, .burst = 1000000000};
 
-// The cached kubectl of the server's version if there is one, else the newest.
-std::string DefaultKubectl(const std::string& server_version) {
-  const char* cache = std::getenv("RA2CERT_CACHE");
-  const char* home = std::getenv("HOME");
-  const fs::path root =
-      cache && *cache ? fs::path(cache) : fs::path(home ? home : "/root") / ".cache/ra2cert";
-  std::error_code ec;
-  std::vector<std::string> found;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    const fs::path kubectl = entry.path() / "bin" / "kubectl";
-    const std::string name = entry.path().filename().string();
-    if (!name.starts_with("kubernetes-") || !fs::exists(kubectl)) continue;
-    if (name == "kubernetes-" + server_version) return kubectl.string();
-    found.push_back(kubectl.string());
-  }
-  std::sort(found.begin(), found.end());
-  return found.empty() ? "kubectl" : found.back();
-}
-
-// K ConfigMaps in one multi-document manifest; `generation` changes their data, so every
-// apply is a real update rather than a no-op.
+// K ConfigMaps in one multi-document manifest. Applying it again changes nothing, but the
+// server still runs every server-side apply PATCH in full.
 std::string Manifest(const std::string& ns, int documents, const std::string& prefix) {
   std::string yaml;
   for (int i = 0; i < documents; ++i) {
@@ -127,7 +108,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kube_bench: %s\n", version.error().message().c_str());
     return 3;
   }
-  if (kubectl.empty()) kubectl = DefaultKubectl(version->value("gitVersion", ""));
+  // The kubectl of the server's own version when the cache has it.
+  if (kubectl.empty()) {
+    kubectl = bench::CachedPeer("kubernetes", "kubectl", version->value("gitVersion", ""));
+  }
   auto kubectl_version = ra2cert::RunTool(
       {.program = kubectl, .args = {"version", "--client"}, .timeout = kCallTimeout});
   if (!kubectl_version || kubectl_version->exit_code != 0) {
@@ -143,7 +127,8 @@ int main(int argc, char** argv) {
   const fs::path work = fs::temp_directory_path() / ns;
   fs::create_directories(work);
   const std::string apply_file = (work / "apply.yaml").string();
-  std::ofstream(apply_file) << Manifest(ns, kApplyDocuments, "applied-");
+  const std::string apply_text = Manifest(ns, kApplyDocuments, "applied-");
+  std::ofstream(apply_file) << apply_text;
   auto cleanup = [&] {
     (void)client->Delete("/api/v1/namespaces/" + ns);
     std::error_code ec;
@@ -169,7 +154,6 @@ int main(int argc, char** argv) {
     args.insert(args.begin(), {"--kubeconfig", kubeconfig});
     return bench::Spawn(kubectl, args, kCallTimeout);
   };
-  const std::string apply_text = Manifest(ns, kApplyDocuments, "applied-");
   const std::string list_name = "LIST " + std::to_string(objects) + " cms";
   const std::string apply_name = "apply " + std::to_string(kApplyDocuments) + " docs";
 
