@@ -96,6 +96,15 @@ ResultsDiff CompareResults(const json& before, const json& after) {
   return diff;
 }
 
+Result<json> ParseResults(const std::string& text, const std::string& where) {
+  json results = json::parse(text, nullptr, false);
+  if (results.is_discarded() || !results.is_object() ||
+      results.value("schema", "") != "ra2cert.results/v1") {
+    return Error("'" + where + "' is not a ra2cert results.json (schema ra2cert.results/v1)");
+  }
+  return results;
+}
+
 Result<json> LoadResults(const std::string& path) {
   std::filesystem::path file = path;
   if (std::filesystem::is_directory(file)) file /= "results.json";
@@ -105,13 +114,7 @@ Result<json> LoadResults(const std::string& path) {
                  "' (give a results.json or the directory a run wrote)");
   std::stringstream text;
   text << in.rdbuf();
-  json results = json::parse(text.str(), nullptr, false);
-  if (results.is_discarded() || !results.is_object() ||
-      results.value("schema", "") != "ra2cert.results/v1") {
-    return Error("'" + file.string() +
-                 "' is not a ra2cert results.json (schema ra2cert.results/v1)");
-  }
-  return results;
+  return ParseResults(text.str(), file.string());
 }
 
 }  // namespace ra2cert

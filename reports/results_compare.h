@@ -29,6 +29,8 @@ struct ResultsDiff {
 
 ResultsDiff CompareResults(const nlohmann::json& before, const nlohmann::json& after);
 
+// The text of a results.json; errors name `where` it came from.
+Result<nlohmann::json> ParseResults(const std::string& text, const std::string& where);
 // A results.json path or a directory holding one. Errors name the path.
 Result<nlohmann::json> LoadResults(const std::string& path);
 

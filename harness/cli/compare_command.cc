@@ -1,6 +1,4 @@
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "harness/cli/commands.h"
 #include "reports/bundle/tar_archive.h"
@@ -13,24 +11,18 @@ namespace {
 // read, not verified; `ra2cert verify` is what checks a bundle's integrity).
 Result<nlohmann::json> LoadRunResults(const std::string& path) {
   if (!path.ends_with(".tar.gz") && !path.ends_with(".tgz")) return LoadResults(path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error("cannot read the bundle '" + path + "'");
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  auto entries = bundle::ReadTarGz(bytes.str());
+  auto bytes = bundle::ReadArchiveFile(path);
+  if (!bytes) return bytes.error();
+  auto entries = bundle::ReadTarGz(*bytes);
   if (!entries) return entries.error().Wrap(path);
   for (const auto& entry : *entries) {
     if (entry.path != "results.json" || entry.kind != bundle::EntryKind::kRegular) continue;
-    auto results = nlohmann::json::parse(entry.data, nullptr, false);
-    if (results.is_discarded() || !results.is_object() ||
-        results.value("schema", "") != "ra2cert.results/v1") {
-      return Error(path +
-                   ": results.json is not a ra2cert results file (schema ra2cert.results/v1)");
-    }
-    std::fprintf(
-        stderr,
-        "ra2cert: read %s from its results.json (not verified: `ra2cert verify` checks it)\n",
-        path.c_str());
+    auto results = ParseResults(entry.data, path + ": results.json");
+    if (!results) return results;
+    std::fprintf(stderr,
+                 "ra2cert: read %s from its results.json (not verified: `ra2cert verify` checks "
+                 "it)\n",
+                 path.c_str());
     return results;
   }
   return Error(path + ": no results.json in it (is it a ra2cert bundle?)");

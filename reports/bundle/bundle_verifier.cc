@@ -1,7 +1,5 @@
 #include "reports/bundle/bundle_verifier.h"
 
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -240,17 +238,9 @@ Result<VerifiedBundle> VerifyBundle(std::string_view archive, const Key& public_
 
 Result<VerifiedBundle> VerifyBundleFile(const std::string& path, const Key& public_key,
                                         const ReadLimits& limits) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) return Error(path + ": " + ec.message(), 2);
-  if (size > limits.max_archive_bytes) {
-    return Error(path + ": larger than " + std::to_string(limits.max_archive_bytes) + " bytes");
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes(static_cast<size_t>(size), '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!in) return Error(path + ": cannot be read", 2);
-  return VerifyBundle(bytes, public_key, limits);
+  auto bytes = ReadArchiveFile(path, limits);
+  if (!bytes) return bytes.error();
+  return VerifyBundle(*bytes, public_key, limits);
 }
 
 std::string RenderVerified(const VerifiedBundle& bundle) {

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
 
 namespace ra2cert::bundle {
@@ -208,6 +210,20 @@ Result<std::vector<TarEntry>> ReadTarGz(std::string_view bytes, const ReadLimits
     if (!gzip) return Error("not gzip-compressed (a bundle is a .tar.gz)");
   }
   return entries;
+}
+
+Result<std::string> ReadArchiveFile(const std::string& path, const ReadLimits& limits) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Error(path + ": " + ec.message(), 2);
+  if (size > limits.max_archive_bytes) {
+    return Error(path + ": larger than " + std::to_string(limits.max_archive_bytes) + " bytes");
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!in) return Error(path + ": cannot be read", 2);
+  return bytes;
 }
 
 }  // namespace ra2cert::bundle

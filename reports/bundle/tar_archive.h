@@ -34,6 +34,10 @@ struct ReadLimits {
 // mtime in seconds since the epoch (the bundle uses the run's start time).
 Result<std::string> WriteTarGz(const std::vector<TarEntry>& entries, int64_t mtime);
 
+// A bundle file's bytes, refused when larger than limits.max_archive_bytes. Error code 2
+// when the file cannot be read.
+Result<std::string> ReadArchiveFile(const std::string& path, const ReadLimits& limits = {});
+
 // Only gzip-compressed tar is accepted. Errors name the entry where one is at fault.
 Result<std::vector<TarEntry>> ReadTarGz(std::string_view archive, const ReadLimits& limits = {});
 
