@@ -32,8 +32,7 @@ std::string BundleOf(const fs::path& matrix_dir, const std::string& version) {
   return newest.empty() ? "" : version + "/" + newest;
 }
 
-Status WriteMatrix(const fs::path& dir, const std::vector<MatrixColumn>& columns, bool complete) {
-  const auto matrix = RenderMatrixJson(columns, RA2CERT_VERSION, complete);
+Status WriteMatrix(const fs::path& dir, const nlohmann::json& matrix) {
   if (auto s = WriteFileAtomically((dir / "matrix.json").string(), matrix.dump(2) + "\n"); !s)
     return s;
   return WriteFileAtomically((dir / "matrix.html").string(), RenderMatrixHtml(matrix));
@@ -113,7 +112,8 @@ int RunMatrix(MatrixCommand& command, const CLI::App& sub) {
 
   std::vector<MatrixColumn> columns(command.versions.size());
   for (size_t i = 0; i < columns.size(); ++i) columns[i].version = command.versions[i];
-  if (auto written = WriteMatrix(dir, columns, false); !written) {
+  if (auto written = WriteMatrix(dir, RenderMatrixJson(columns, RA2CERT_VERSION, false));
+      !written) {
     std::fprintf(stderr, "ra2cert: %s\n", written.error().message().c_str());
     return kExitInfrastructure;
   }
@@ -150,18 +150,18 @@ int RunMatrix(MatrixCommand& command, const CLI::App& sub) {
           later.message = "interrupted before its turn";
       }
     }
-    if (auto written = WriteMatrix(dir, columns, false); !written) {
+    if (interrupted || &column == &columns.back()) break;  // the final write follows
+    if (auto written = WriteMatrix(dir, RenderMatrixJson(columns, RA2CERT_VERSION, false));
+        !written) {
       std::fprintf(stderr, "ra2cert: %s\n", written.error().message().c_str());
     }
-    if (interrupted) break;
   }
-  const bool complete = !interrupted;
-  if (auto written = WriteMatrix(dir, columns, complete); !written) {
+  const auto matrix = RenderMatrixJson(columns, RA2CERT_VERSION, !interrupted);
+  if (auto written = WriteMatrix(dir, matrix); !written) {
     std::fprintf(stderr, "ra2cert: %s\n", written.error().message().c_str());
     return kExitInfrastructure;
   }
-  std::printf("\n%s",
-              RenderMatrixText(RenderMatrixJson(columns, RA2CERT_VERSION, complete)).c_str());
+  std::printf("\n%s", RenderMatrixText(matrix).c_str());
   std::printf("Matrix: %s, %s\n", (dir / "matrix.html").c_str(), (dir / "matrix.json").c_str());
   return MatrixExitCode(columns);
 }
