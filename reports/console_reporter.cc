@@ -7,7 +7,9 @@
 #include <cstring>
 
 #include "harness/results/verdicts.h"
+#include "reports/json_writer.h"
 #include "reports/report_files.h"
+#include "reports/verdict_text.h"
 
 namespace ra2cert {
 namespace {
@@ -122,12 +124,8 @@ void ConsoleReporter::OnRunFinish(const RunResult& run) {
                counts[Outcome::kError], counts[Outcome::kTimedOut], counts[Outcome::kNotRun]);
   const auto verdicts = RollUpRequirements(run);
   const auto summary = Summarise(run, verdicts);
-  std::fprintf(out_,
-               "Profile %s: %s (must requirements: %d verified-pass, %d verified-fail, "
-               "%d not-verified, %d not-applicable of %d)\n",
-               summary.profile.c_str(), RunVerdictName(summary.verdict), summary.must_pass,
-               summary.must_fail, summary.must_not_verified, summary.must_not_applicable,
-               summary.must_total);
+  // A screenful at most: results.json and report.html list every blocker.
+  std::fputs(RenderVerdictText(RenderVerdictJson(summary), 20).c_str(), out_);
   if (summary.executed_cases == 0) {
     std::fputs("No case executed: nothing was verified.\n", out_);
   }

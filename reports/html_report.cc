@@ -18,6 +18,9 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccd;paddin
 th{background:#f0f2f7}.num{text-align:right}
 .Passed,.verified-pass,.conformant{background:#dff3e3}.Failed,.verified-fail,.not-conformant{background:#fbe0e0}
 .Error,.TimedOut{background:#f6e0f5}.Skipped,.NotRun,.not-verified,.incomplete{background:#fff4d6}.not-applicable{background:#eef}
+.not-covered{background:#ebebeb}
+#blocking li span,#legend td:first-child,#requirements td:nth-child(5){white-space:nowrap}
+#blocking li span{padding:0 .3rem}
 .verdict{font-size:1.4rem;padding:.6rem 1rem;display:inline-block;border:1px solid #ccd}
 pre{background:#f7f7fa;border:1px solid #dde;padding:.6rem;overflow:auto;max-height:30rem;white-space:pre-wrap}
 .meta td:first-child{font-weight:600}
@@ -28,10 +31,40 @@ std::string Cell(const std::string& text, const std::string& css_class = "") {
          HtmlEscape(text) + "</td>";
 }
 
-std::string Anchor(const std::string& id) {
-  std::string out = "case-";
+std::string Anchor(const std::string& id, const char* prefix = "case-") {
+  std::string out = prefix;
   for (char c : id) out += (c == '.') ? '-' : c;
   return out;
+}
+
+// What keeps the run from conformant: the run's own blockers, then the blocking musts,
+// each linked to its row in the requirement matrix. The not-covered ones can be dozens
+// and say the same few things, so they fold away.
+std::string BlockingList(const ConformanceSummary& summary) {
+  if (summary.blocking.empty() && summary.run_blockers.empty()) return "";
+  auto item = [](const BlockingRequirement& b) {
+    const std::string status = RequirementStatusName(b.status);
+    return "<li data-blocking=\"" + status + "\"><a href=\"#" +
+           HtmlEscape(Anchor(b.id, "requirement-")) + "\">" + HtmlEscape(b.id) +
+           "</a> <span class=\"" + status + "\">" + status + "</span> " +
+           HtmlEscape(XmlSafeText(b.reason)) + "</li>\n";
+  };
+  std::string h = "<div id=\"blocking\"><p>Kept from conformant by:</p><ul>\n";
+  for (const auto& reason : summary.run_blockers) h += "<li>" + HtmlEscape(reason) + "</li>\n";
+  std::string not_covered;
+  for (const auto& b : summary.blocking) {
+    if (b.status == RequirementStatus::kNotCovered) {
+      not_covered += item(b);
+    } else {
+      h += item(b);
+    }
+  }
+  h += "</ul>\n";
+  if (!not_covered.empty()) {
+    h += "<details><summary>" + std::to_string(summary.must_not_covered) +
+         " must requirement(s) no case covers</summary><ul>\n" + not_covered + "</ul></details>\n";
+  }
+  return h + "</div>\n";
 }
 }  // namespace
 
@@ -76,11 +109,13 @@ std::string RenderHtmlReport(const RunResult& run, const std::string& output_dir
   h += "<p>Must requirements in scope: " + std::to_string(summary.must_pass) + " verified-pass, " +
        std::to_string(summary.must_fail) + " verified-fail, " +
        std::to_string(summary.must_not_verified) + " not-verified, " +
+       std::to_string(summary.must_not_covered) + " not-covered, " +
        std::to_string(summary.must_not_applicable) + " not-applicable of " +
        std::to_string(summary.must_total) +
        ". Cases executed: " + std::to_string(summary.executed_cases) +
        (run.interrupted ? ". <b>The run was interrupted: results are partial.</b>" : ".") +
        (run.complete ? "" : " <b>The run is still in progress.</b>") + "</p>\n";
+  h += BlockingList(summary);
 
   h += "<table class=\"meta\">";
   h += "<tr><td>Environment</td>" + Cell(XmlSafeText(run.environment)) + "</tr>";
@@ -134,15 +169,21 @@ std::string RenderHtmlReport(const RunResult& run, const std::string& output_dir
   h += "</table>\n";
 
   // Requirement matrix.
-  h += "<h2>Requirements</h2>\n<table "
+  h += "<h2>Requirements</h2>\n<table id=\"legend\">";
+  for (RequirementStatus status : kRequirementStatuses) {
+    h += "<tr>" + Cell(RequirementStatusName(status), RequirementStatusName(status)) +
+         Cell(RequirementStatusMeaning(status)) + "</tr>";
+  }
+  h += "</table>\n<table "
        "id=\"requirements\"><tr><th>Requirement</th><th>Kind</th><th>Text</th><th>Cases</"
        "th><th>Verdict</th><th>Why</th></tr>\n";
   for (const auto& v : verdicts) {
     std::string cases;
     for (const auto& id : v.case_ids) cases += (cases.empty() ? "" : " ") + id;
-    h += "<tr data-status=\"" + std::string(RequirementStatusName(v.status)) + "\">" +
-         Cell(v.requirement->id) + Cell(v.requirement->kind) + Cell(v.requirement->text) +
-         Cell(cases) + Cell(RequirementStatusName(v.status), RequirementStatusName(v.status)) +
+    h += "<tr id=\"" + HtmlEscape(Anchor(v.requirement->id, "requirement-")) + "\" data-status=\"" +
+         std::string(RequirementStatusName(v.status)) + "\">" + Cell(v.requirement->id) +
+         Cell(v.requirement->kind) + Cell(v.requirement->text) + Cell(cases) +
+         Cell(RequirementStatusName(v.status), RequirementStatusName(v.status)) +
          Cell(XmlSafeText(v.reason)) + "</tr>\n";
   }
   h += "</table>\n";

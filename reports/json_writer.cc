@@ -18,6 +18,26 @@ const char* SkipKindName(SkipKind kind) {
 }
 }  // namespace
 
+nlohmann::json RenderVerdictJson(const ConformanceSummary& summary) {
+  using nlohmann::json;
+  json blocking = json::array();
+  for (const auto& b : summary.blocking) {
+    blocking.push_back(
+        {{"id", b.id}, {"status", RequirementStatusName(b.status)}, {"reason", b.reason}});
+  }
+  return {{"profile", summary.profile},
+          {"verdict", RunVerdictName(summary.verdict)},
+          {"executed_cases", summary.executed_cases},
+          {"must_total", summary.must_total},
+          {"must_verified_pass", summary.must_pass},
+          {"must_verified_fail", summary.must_fail},
+          {"must_not_verified", summary.must_not_verified},
+          {"must_not_applicable", summary.must_not_applicable},
+          {"must_not_covered", summary.must_not_covered},
+          {"blocking", blocking},
+          {"run_blockers", summary.run_blockers}};
+}
+
 nlohmann::json RenderResultsJson(const RunResult& run) {
   using nlohmann::json;
   json cases = json::array();
@@ -71,15 +91,7 @@ nlohmann::json RenderResultsJson(const RunResult& run) {
             {"skip", run.selection.skip}}},
           {"capabilities", capabilities},
           {"counts", counts},
-          {"verdict",
-           {{"profile", summary.profile},
-            {"verdict", RunVerdictName(summary.verdict)},
-            {"executed_cases", summary.executed_cases},
-            {"must_total", summary.must_total},
-            {"must_verified_pass", summary.must_pass},
-            {"must_verified_fail", summary.must_fail},
-            {"must_not_verified", summary.must_not_verified},
-            {"must_not_applicable", summary.must_not_applicable}}},
+          {"verdict", RenderVerdictJson(summary)},
           {"cases", cases},
           {"requirements", requirements}};
 }

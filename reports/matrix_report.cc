@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "harness/results/verdicts.h"
 #include "reports/html_report.h"
 #include "reports/xml_text.h"
 
@@ -97,6 +98,7 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccd;paddin
 th{background:#f0f2f7}.num{text-align:right}
 .Passed,.verified-pass,.conformant{background:#dff3e3}.Failed,.verified-fail,.not-conformant,.failed-to-start{background:#fbe0e0}
 .Error,.TimedOut{background:#f6e0f5}.Skipped,.NotRun,.not-verified,.incomplete,.not-run,.Absent{background:#fff4d6}.not-applicable{background:#eef}
+.not-covered{background:#ebebeb}
 tr.differs td:first-child{border-left:4px solid #c33;font-weight:600}
 #cases td:nth-child(n+3),#requirements td:nth-child(n+3){white-space:nowrap}
 )";
@@ -171,6 +173,12 @@ std::string RenderMatrixHtml(const json& matrix) {
   };
   grid("cases", "Cases × versions", "cases", "outcomes", "title");
   grid("requirements", "Requirements × versions", "requirements", "statuses", "text");
+  h += "<table id=\"legend\">";
+  for (RequirementStatus status : kRequirementStatuses) {
+    h += "<tr>" + Cell(RequirementStatusName(status), RequirementStatusName(status)) +
+         Cell(RequirementStatusMeaning(status)) + "</tr>";
+  }
+  h += "</table>\n";
   h += "</body></html>\n";
   return h;
 }

@@ -106,6 +106,28 @@ TEST(MatrixReportTest, HtmlIsEscapedAndLinksEachVersionsReport) {
   EXPECT_EQ(html.find("<script"), std::string::npos);
 }
 
+TEST(MatrixReportTest, HtmlColoursNotCoveredAndExplainsEveryStatus) {
+  json results = Results("incomplete", {{"4.3.001", "Passed"}});
+  results["requirements"].push_back(
+      {{"id", "ra2.os.004"},
+       {"kind", "must"},
+       {"status", "not-covered"},
+       {"reason", "only a vendor declaration can show it (testable: doc)"}});
+  const std::string html = RenderMatrixHtml(RenderMatrixJson({Ran("1.33", results, 1)}, "9", true));
+  EXPECT_NE(html.find(".not-covered{"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"not-covered\" title=\"only a vendor declaration can show it "
+                      "(testable: doc)\">not-covered</td>"),
+            std::string::npos)
+      << html;
+  const size_t legend = html.find("<table id=\"legend\">");
+  ASSERT_NE(legend, std::string::npos);
+  for (const char* status :
+       {"verified-pass", "verified-fail", "not-verified", "not-applicable", "not-covered"}) {
+    EXPECT_NE(html.find(std::string(">") + status + "</td><td>", legend), std::string::npos)
+        << status;
+  }
+}
+
 TEST(MatrixReportTest, NoVersionsRanMeansNoRows) {
   MatrixColumn waiting;
   waiting.version = "1.34";

@@ -45,7 +45,8 @@ std::string ResultsDiff::Render() const {
   for (const auto& id : added) out << "NEW        " << id << "\n";
   for (const auto& id : removed) out << "REMOVED    " << id << "\n";
   for (const auto& r : requirement_changes)
-    out << "REQUIREMENT " << r.id << ": " << r.before << " -> " << r.after << "\n";
+    out << "REQUIREMENT " << r.id << ": " << r.before << " -> " << r.after
+        << (r.reason.empty() ? "" : " (" + r.reason + ")") << "\n";
   out << regressions.size() << " regression(s), " << fixes.size() << " fix(es), " << added.size()
       << " new, " << removed.size() << " removed, " << requirement_changes.size()
       << " requirement verdict change(s)\n";
@@ -87,11 +88,11 @@ ResultsDiff CompareResults(const json& before, const json& after) {
         was == old_requirements.end() ? "absent" : Text(was->second, "status");
     const std::string after_status = Text(now, "status");
     if (before_status != after_status)
-      diff.requirement_changes.push_back({id, before_status, after_status});
+      diff.requirement_changes.push_back({id, before_status, after_status, Text(now, "reason")});
   }
   for (const auto& [id, was] : old_requirements) {
     if (!new_requirements.contains(id))
-      diff.requirement_changes.push_back({id, Text(was, "status"), "absent"});
+      diff.requirement_changes.push_back({id, Text(was, "status"), "absent", ""});
   }
   return diff;
 }

@@ -17,6 +17,7 @@ struct ResultsDiff {
   };
   struct RequirementChange {
     std::string id, before, after;
+    std::string reason;  // the newer run's reason for its status, when it gives one
   };
   std::vector<CaseChange> regressions, fixes, other_changes;
   std::vector<std::string> added, removed;  // case ids

@@ -51,6 +51,19 @@ TEST(ResultsCompareTest, IdenticalRunsHaveNoRegression) {
   EXPECT_TRUE(CompareResults(run, worse).HasRegression());
 }
 
+TEST(ResultsCompareTest, ARequirementChangeSaysWhyAndNotCoveredIsNoRegression) {
+  const json before =
+      Results("incomplete", {{"4.2.001", "Passed"}}, {{"ra2.os.004", "not-verified"}});
+  json after = Results("incomplete", {{"4.2.001", "Passed"}}, {{"ra2.os.004", "not-covered"}});
+  after["requirements"][0]["reason"] = "only a vendor declaration can show it (testable: doc)";
+  const ResultsDiff diff = CompareResults(before, after);
+  EXPECT_FALSE(diff.HasRegression());
+  EXPECT_NE(diff.Render().find("REQUIREMENT ra2.os.004: not-verified -> not-covered (only a "
+                               "vendor declaration can show it (testable: doc))\n"),
+            std::string::npos)
+      << diff.Render();
+}
+
 TEST(ResultsCompareTest, LoadRejectsWhatIsNotAResultsFile) {
   EXPECT_FALSE(LoadResults("/no/such/dir"));
 }

@@ -3,6 +3,7 @@
 #include "harness/cli/commands.h"
 #include "reports/bundle/tar_archive.h"
 #include "reports/results_compare.h"
+#include "reports/verdict_text.h"
 
 namespace ra2cert::cli {
 namespace {
@@ -48,13 +49,7 @@ int RunReport(const std::string& path) {
               r.value("environment", "").c_str(), r.value("harness_version", "").c_str(),
               r.value("started", "").c_str(),
               r.value("interrupted", false) ? " (interrupted: partial results)" : "");
-  std::printf(
-      "Profile %s: %s (must requirements: %d verified-pass, %d verified-fail, %d not-verified, %d "
-      "not-applicable of %d)\n",
-      verdict.value("profile", "").c_str(), verdict.value("verdict", "").c_str(),
-      verdict.value("must_verified_pass", 0), verdict.value("must_verified_fail", 0),
-      verdict.value("must_not_verified", 0), verdict.value("must_not_applicable", 0),
-      verdict.value("must_total", 0));
+  std::fputs(RenderVerdictText(verdict).c_str(), stdout);
   for (const auto& c : r.value("cases", nlohmann::json::array())) {
     std::printf("%-9s %-9s %s\n", c.value("id", "").c_str(), c.value("outcome", "").c_str(),
                 c.value("title", "").c_str());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ struct RunResult {
   bool complete = false;          // false while a run is still in progress (incremental writes)
   std::vector<CaseResult> cases;  // plan order
   const RequirementSet* requirements = nullptr;
+  // Requirement id -> the catalogue's cases for the profile that cover it, selected or not
+  // (CatalogueCoverage): tells a requirement no case covers (not-covered) from one whose
+  // cases the selection left out (not-verified). Without it only the selected cases count.
+  std::map<std::string, std::vector<std::string>> catalogue_coverage;
 };
 
 }  // namespace ra2cert

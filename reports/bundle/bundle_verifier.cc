@@ -1,5 +1,6 @@
 #include "reports/bundle/bundle_verifier.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -132,13 +133,34 @@ std::string RenderOrThrow(const VerifiedBundle& bundle) {
   out += "environment   " + Text(run, "environment") + "\n";
   out += "run           started " + Text(run, "started") + ", finished " + Text(run, "finished") +
          (run.value("interrupted", false) ? ", interrupted" : "") + "\n";
-  out += "profile       " + Text(verdict, "profile") + ": " + Text(verdict, "verdict") + " (" +
-         Text(verdict, "executed_cases") +
-         " cases executed; must requirements: " + Text(verdict, "must_verified_pass") +
-         " verified-pass, " + Text(verdict, "must_verified_fail") + " verified-fail, " +
-         Text(verdict, "must_not_verified") + " not-verified, " +
-         Text(verdict, "must_not_applicable") + " not-applicable of " +
-         Text(verdict, "must_total") + ")\n";
+  out +=
+      "profile       " + Text(verdict, "profile") + ": " + Text(verdict, "verdict") + " (" +
+      Text(verdict, "executed_cases") +
+      " cases executed; must requirements: " + Text(verdict, "must_verified_pass") +
+      " verified-pass, " + Text(verdict, "must_verified_fail") + " verified-fail, " +
+      Text(verdict, "must_not_verified") + " not-verified, " +
+      (verdict.contains("must_not_covered") ? Text(verdict, "must_not_covered") + " not-covered, "
+                                            : std::string()) +
+      Text(verdict, "must_not_applicable") + " not-applicable of " + Text(verdict, "must_total") +
+      ")\n";
+  // Bundles from before the blocking list have none; the counts above still stand.
+  for (const auto& reason : verdict.value("run_blockers", json::array())) {
+    if (reason.is_string()) out += "blocking      " + reason.get<std::string>() + "\n";
+  }
+  // Failures come first in the list; a screenful is enough here, results.json has the rest.
+  json blocking = verdict.value("blocking", json::array());
+  if (!blocking.is_array()) blocking = json::array();
+  const size_t shown = std::min<size_t>(blocking.size(), 20);
+  for (size_t i = 0; i < shown; ++i) {
+    const json& b = blocking[i];
+    if (!b.is_object()) continue;
+    out += "blocking      " + Text(b, "id") + " " + Text(b, "status") + ": " + Text(b, "reason") +
+           "\n";
+  }
+  if (blocking.size() > shown) {
+    out += "blocking      ... and " + std::to_string(blocking.size() - shown) +
+           " more must requirements (results.json lists them all)\n";
+  }
   std::string counts;
   for (const auto& [status, count] : statuses) {
     counts += (counts.empty() ? "" : ", ") + status + " " + std::to_string(count);

@@ -33,7 +33,14 @@ class BundleTest : public testing::Test {
         {"complete", true},
         {"interrupted", false},
         {"counts", {{"Passed", 1}, {"Failed", 1}}},
-        {"verdict", {{"profile", "basic"}, {"verdict", "not-conformant"}, {"must_total", 2}}},
+        {"verdict",
+         {{"profile", "basic"},
+          {"verdict", "not-conformant"},
+          {"must_total", 2},
+          {"must_not_covered", 0},
+          {"blocking",
+           {{{"id", "ra2.os.002"}, {"status", "verified-fail"}, {"reason", "4.2.002 failed"}}}},
+          {"run_blockers", {"the run was interrupted"}}}},
         {"cases",
          {{{"id", "4.2.001"}, {"outcome", "Passed"}, {"log", "logs/4.2.001.log"}},
           {{"id", "4.2.002"}, {"outcome", "Failed"}, {"log", "logs/4.2.002.log"}}}},
@@ -90,6 +97,11 @@ TEST_F(BundleTest, VerifiesAndPrintsVerdictsAndDeclarations) {
   const std::string text = RenderVerified(*verified);
   EXPECT_NE(text.find("profile       basic: not-conformant"), std::string::npos) << text;
   EXPECT_NE(text.find("requirements  verified-fail 1, verified-pass 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("0 not-covered, ? not-applicable of 2)\n"
+                      "blocking      the run was interrupted\n"
+                      "blocking      ra2.os.002 verified-fail: 4.2.002 failed\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("ra2.ch.008: declared by the vendor, not verified"), std::string::npos)
       << text;
 
