@@ -14,8 +14,7 @@ const char* kNoClusterReason =
 ClusterHandle NoCluster() {
   ClusterHandle handle;
   handle.description = "none";
-  for (const char* capability : {"cluster", "cri", "helm", "runtime-class", "sandbox-runtime",
-                                 "windows-nodes", "multi-node", "local-cluster"}) {
+  for (const char* capability : {"cluster", "cri", "helm", "windows-nodes", "local-cluster"}) {
     handle.capabilities.absent[capability] = kNoClusterReason;
   }
   return handle;

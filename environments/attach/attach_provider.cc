@@ -53,9 +53,7 @@ json NodeFacts(const json& node) {
 void DiscoverNodes(kube::Client& client, Capabilities& capabilities, json& facts) {
   auto nodes = client.List("/api/v1/nodes");
   if (!nodes) {
-    const std::string why = "cannot list nodes: " + nodes.error().message();
-    capabilities.absent["multi-node"] = why;
-    capabilities.absent["windows-nodes"] = why;
+    capabilities.absent["windows-nodes"] = "cannot list nodes: " + nodes.error().message();
     return;
   }
   int control_plane = 0, workers = 0, windows = 0, simulated_windows = 0, simulated = 0;
@@ -77,15 +75,10 @@ void DiscoverNodes(kube::Client& client, Capabilities& capabilities, json& facts
       if (is_simulated) ++simulated_windows;
     }
   }
-  const std::string census =
-      std::to_string(control_plane) + " control-plane and " + std::to_string(workers) +
-      " worker node(s)" +
-      (simulated > 0 ? " (and " + std::to_string(simulated) + " simulated)" : std::string());
-  if (control_plane > 0 && workers > 0) {
-    capabilities.present["multi-node"] = census;
-  } else {
-    capabilities.absent["multi-node"] = "the cluster has " + census;
-  }
+  // Not a capability: a must requirement asks for control-plane and worker nodes, so
+  // the cases check them and fail without them. The census is a fact.
+  facts["node_census"] = {
+      {"control_plane", control_plane}, {"workers", workers}, {"simulated", simulated}};
   if (windows > 0 && simulated_windows == windows) {
     capabilities.present["windows-nodes"] = std::to_string(windows) +
                                             " simulated Windows node(s) (kwok): scheduling is "
@@ -101,35 +94,17 @@ void DiscoverNodes(kube::Client& client, Capabilities& capabilities, json& facts
   }
 }
 
-void DiscoverRuntimeClasses(kube::Client& client, Capabilities& capabilities, json& facts) {
+// Facts only: whether a RuntimeClass really sandboxes is measured by the 4.4 cases, and
+// a missing sandbox runtime fails them (it is a must), so it is no capability.
+void DiscoverRuntimeClasses(kube::Client& client, json& facts) {
   auto classes = client.List("/apis/node.k8s.io/v1/runtimeclasses");
   if (!classes) {
-    const std::string why = "cannot list RuntimeClasses: " + classes.error().message();
-    capabilities.absent["runtime-class"] = why;
-    capabilities.absent["sandbox-runtime"] = why;
+    facts["runtime_classes_error"] = classes.error().message();
     return;
   }
-  std::string names, sandboxes;
   facts["runtime_classes"] = json::array();
   for (const auto& rc : classes->items) {
-    const std::string name = Name(rc);
-    const std::string handler = rc.value("handler", "");
-    facts["runtime_classes"].push_back({{"name", name}, {"handler", handler}});
-    names += (names.empty() ? "" : ", ") + name + " (" + handler + ")";
-    if (handler == "runsc" || handler == "gvisor" || handler.rfind("kata", 0) == 0) {
-      sandboxes += (sandboxes.empty() ? "" : ", ") + name;
-    }
-  }
-  if (names.empty()) {
-    capabilities.absent["runtime-class"] = "the cluster defines no RuntimeClass";
-  } else {
-    capabilities.present["runtime-class"] = names;
-  }
-  if (sandboxes.empty()) {
-    capabilities.absent["sandbox-runtime"] =
-        "no RuntimeClass has a sandboxing handler (runsc/gvisor/kata*)";
-  } else {
-    capabilities.present["sandbox-runtime"] = sandboxes;
+    facts["runtime_classes"].push_back({{"name", Name(rc)}, {"handler", rc.value("handler", "")}});
   }
 }
 
@@ -171,7 +146,7 @@ void DiscoverStorageAndApis(kube::Client& client, json& facts) {
 Capabilities DiscoverCapabilities(kube::Client& client, json& facts) {
   Capabilities capabilities;
   DiscoverNodes(client, capabilities, facts);
-  DiscoverRuntimeClasses(client, capabilities, facts);
+  DiscoverRuntimeClasses(client, facts);
   DiscoverStorageAndApis(client, facts);
   DiscoverHelm(capabilities);
   capabilities.absent["cri"] =

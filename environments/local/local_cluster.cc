@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "environments/attach/attach_provider.h"
+#include "harness/catalogue/violations.h"
 #include "harness/tools/run_tool.h"
 
 #ifndef RA2CERT_SOURCE_DIR
@@ -55,7 +56,14 @@ Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
                      " (see environments/local/components/k8s-*)",
                  2);
   }
+  std::vector<std::string> violations;
+  if (!options.violate.empty()) {
+    auto names = ParseViolateFlag(options.violate, BuiltinViolations());
+    if (!names) return Error(names.error().message(), 2);
+    violations = std::move(names).value();
+  }
   LocalCluster cluster;
+  cluster.violations = violations;
   const auto build_start = std::chrono::steady_clock::now();
   std::fprintf(stderr, "ra2cert: building the pinned components (cached after the first run)...\n");
   auto built = RunTool({.program = Script("environments/local/components/build-all.sh"),
@@ -82,6 +90,7 @@ Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
     args.insert(args.end(), {"--image-registry", options.image_registry});
   if (options.windows_nodes > 0)
     args.insert(args.end(), {"--windows-nodes", std::to_string(options.windows_nodes)});
+  if (!violations.empty()) args.insert(args.end(), {"--violate", options.violate});
   std::map<std::string, std::string> env;
   if (auto gvisor = cluster.component_bins.find("gvisor"); gvisor != cluster.component_bins.end()) {
     env["RA2CERT_GVISOR_BIN"] = gvisor->second;
@@ -125,6 +134,46 @@ Status StopLocalCluster(const std::string& state_dir, const std::string& save_lo
   return Ok();
 }
 
+namespace {
+Status RunViolationScript(const std::string& command, const std::string& state_dir,
+                          const std::string& name) {
+  if (name != "--all") {
+    const Violation* violation = BuiltinViolations().Find(name);
+    if (!violation) {
+      return Error("unknown violation '" + name +
+                       "' (see `ra2cert violations list`: " + BuiltinViolations().Names() + ")",
+                   2);
+    }
+    if (violation->kind != "live") {
+      return Error(
+          name + " changes how a component starts: use `ra2cert cluster up --violate " + name + "`",
+          2);
+    }
+  }
+  auto ran = RunTool({.program = Script("environments/local/cluster.sh"),
+                      .args = {command, name, "--state-dir", state_dir},
+                      .timeout = std::chrono::minutes(5),
+                      .pass_stderr_through = true});
+  if (!ran) return Error(ran.error().message(), 3);
+  if (ran->exit_code != 0) {
+    return Error("cluster.sh " + command + " " + name + " exited " +
+                     std::to_string(ran->exit_code) + " (see the messages above)",
+                 ran->exit_code == 2 ? 2 : 3);
+  }
+  std::fputs(ran->out.c_str(), stdout);
+  return Ok();
+}
+}  // namespace
+
+Status ApplyViolation(const std::string& state_dir, const std::string& name) {
+  if (name == "--all") return Error("name one violation to apply", 2);
+  return RunViolationScript("violate", state_dir, name);
+}
+
+Status RevertViolation(const std::string& state_dir, const std::string& name) {
+  return RunViolationScript("restore", state_dir, name);
+}
+
 Result<int> ShowLocalClusterStatus(const std::string& state_dir) {
   auto status = RunTool({.program = Script("environments/local/cluster.sh"),
                          .args = {"status", "--state-dir", state_dir},
@@ -140,6 +189,14 @@ Result<ClusterHandle> OpenLocalCluster(const LocalCluster& cluster) {
   if (!handle) return handle;
   // "attach https://… (…)" becomes "local https://… (…)".
   handle->description = "local" + handle->description.substr(handle->description.find(' '));
+  // A deliberately broken cluster says so wherever the run is reported.
+  if (!cluster.violations.empty()) {
+    std::string names;
+    for (const auto& name : cluster.violations) names += (names.empty() ? "" : ",") + name;
+    handle->description +=
+        "; SEEDED VIOLATIONS (a negative control, not a certification): " + names;
+    handle->facts["seeded_violations"] = cluster.violations;
+  }
   // The nodes' containerd sockets are files on this machine: the harness can call CRI.
   std::string endpoints;
   std::error_code ec;

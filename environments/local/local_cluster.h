@@ -19,6 +19,9 @@ struct LocalClusterOptions {
   std::string state_dir = "/var/lib/ra2cert/local";
   std::string kubernetes = "1.33";  // minor version; components/k8s-<minor>/go.mod pins it
   std::string image_registry;       // empty: the cluster's own registry
+  // Seeded violations ("a,b", environments/local/violations.yaml): the cluster is broken on
+  // purpose, to show that the cases that must fail do. Empty: the compliant cluster.
+  std::string violate;
   // Readable (an InterruptWatch's descriptor): stop building or spinning up at once; the
   // result is then an error with code kToolCancelled and `cluster down` must follow.
   int cancel_fd = -1;
@@ -26,6 +29,7 @@ struct LocalClusterOptions {
 
 struct LocalCluster {
   std::string kubeconfig, state_dir, logs_dir, registry;
+  std::vector<std::string> violations;  // seeded violations in force
   bool gvisor = false;
   double nodes_ready_seconds = 0, ready_seconds = 0, build_seconds = 0;
   std::map<std::string, std::string> component_bins;  // "helm" -> its bin directory
@@ -38,6 +42,10 @@ std::string ProjectRoot();
 // the log to read), kToolCancelled (130) when cancel_fd fired.
 Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options);
 Status StopLocalCluster(const std::string& state_dir, const std::string& save_logs_dir = "");
+// Applies a live seeded violation to the running cluster, or reverts one ("--all": every
+// one applied). Error code 2 for an unknown name or a spin-up one, 3 when the script fails.
+Status ApplyViolation(const std::string& state_dir, const std::string& name);
+Status RevertViolation(const std::string& state_dir, const std::string& name);
 // Prints the scripts' status report; returns its exit code (0 up, 1 degraded, 4 none).
 Result<int> ShowLocalClusterStatus(const std::string& state_dir);
 // What a run against it needs: capabilities (cri, local-cluster, helm ...) and case env.

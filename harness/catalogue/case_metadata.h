@@ -15,6 +15,12 @@ struct CaseMetadata {
   std::vector<std::string> profiles = {"basic", "network-intensive"};
   std::vector<std::string> needs;  // capabilities: "cluster", "cri", "helm", ...
   std::chrono::seconds timeout{60};
+  // The negative controls: seeded violations of the local cluster (by name, see
+  // environments/local/violations.yaml) on which this case must end Failed.
+  std::vector<std::string> violations;
+  // Why the case has no negative control, when it has none (e.g. a hardware fact that
+  // cannot be seeded). A case needs one of the two.
+  std::string no_violation_reason;
 };
 
 // A case as the catalogue knows it: the metadata plus where the check lives.

@@ -4,6 +4,7 @@
 #include <map>
 #include <regex>
 
+#include "harness/catalogue/violations.h"
 #include "harness/plan/capabilities.h"
 
 namespace ra2cert {
@@ -40,6 +41,18 @@ std::vector<std::string> ProblemsOf(const CaseDefinition& c, const RequirementSe
     }
   }
   if (c.meta.timeout.count() <= 0) problems.push_back(where + ": timeout must be positive");
+  // Every case proves it can fail: it names its negative control, or says why it has none.
+  if (c.meta.violations.empty() && c.meta.no_violation_reason.empty()) {
+    problems.push_back(where +
+                       ": names no violation that makes it fail (.violations) and no reason why "
+                       "none can be seeded (.no_violation_reason)");
+  }
+  for (const auto& name : c.meta.violations) {
+    if (!BuiltinViolations().Find(name)) {
+      problems.push_back(where + ": unknown violation '" + name +
+                         "' (see environments/local/violations.yaml)");
+    }
+  }
   return problems;
 }
 }  // namespace

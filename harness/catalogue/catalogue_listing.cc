@@ -30,15 +30,19 @@ std::string Table(const std::vector<const CaseDefinition*>& cases) {
   title_width = std::min<size_t>(title_width, 70);
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-9s %-7s %-*s %-28s %s\n", "ID", "SECTION",
-                static_cast<int>(title_width), "TITLE", "REQUIREMENTS", "NEEDS");
+  std::snprintf(line, sizeof line, "%-9s %-7s %-*s %-28s %-18s %s\n", "ID", "SECTION",
+                static_cast<int>(title_width), "TITLE", "REQUIREMENTS", "NEEDS",
+                "FAILS ON (negative controls)");
   out += line;
   for (const auto* c : cases) {
     std::string title = c->meta.title;
     if (title.size() > title_width) title = title.substr(0, title_width - 3) + "...";
-    std::snprintf(line, sizeof line, "%-9s %-7s %-*s %-28s %s\n", c->meta.id.c_str(),
+    const std::string controls = c->meta.violations.empty() ? "none: " + c->meta.no_violation_reason
+                                                            : Join(c->meta.violations, ",");
+    std::snprintf(line, sizeof line, "%-9s %-7s %-*s %-28s %-18s %s\n", c->meta.id.c_str(),
                   c->Section().c_str(), static_cast<int>(title_width), title.c_str(),
-                  Join(c->meta.requirements, ",").c_str(), Join(c->meta.needs, ",").c_str());
+                  Join(c->meta.requirements, ",").c_str(), Join(c->meta.needs, ",").c_str(),
+                  controls.c_str());
     out += line;
   }
   out += std::to_string(cases.size()) + " case(s)\n";
@@ -55,7 +59,10 @@ std::string Json(const std::vector<const CaseDefinition*>& cases) {
                     {"profiles", c->meta.profiles},
                     {"needs", c->meta.needs},
                     {"timeout_seconds", c->meta.timeout.count()},
+                    {"violations", c->meta.violations},
                     {"source", SourceFile(*c)}});
+    if (!c->meta.no_violation_reason.empty())
+      list.back()["no_violation_reason"] = c->meta.no_violation_reason;
   }
   return list.dump(2) + "\n";
 }
@@ -72,6 +79,10 @@ std::string Yaml(const std::vector<const CaseDefinition*>& cases) {
     out << YAML::Key << "profiles" << YAML::Value << YAML::Flow << c->meta.profiles;
     out << YAML::Key << "needs" << YAML::Value << YAML::Flow << c->meta.needs;
     out << YAML::Key << "timeout_seconds" << YAML::Value << c->meta.timeout.count();
+    out << YAML::Key << "violations" << YAML::Value << YAML::Flow << c->meta.violations;
+    if (!c->meta.no_violation_reason.empty()) {
+      out << YAML::Key << "no_violation_reason" << YAML::Value << c->meta.no_violation_reason;
+    }
     out << YAML::Key << "source" << YAML::Value << SourceFile(*c);
     out << YAML::EndMap;
   }

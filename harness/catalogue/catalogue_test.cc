@@ -10,6 +10,7 @@ CaseDefinition Case(std::string id, std::vector<std::string> requirements = {"ra
   c.meta.id = std::move(id);
   c.meta.title = "a title";
   c.meta.requirements = std::move(requirements);
+  c.meta.violations = {"scheduler-stopped"};
   c.gtest_name = "Suite." + c.meta.id;
   c.file = "suites/x.cc";
   c.line = 7;
@@ -66,6 +67,23 @@ TEST(CatalogueTest, RejectsMalformedIdsSectionsNeedsProfilesAndTimeouts) {
         "unknown profile 'gold'", "timeout must be positive", "cites no requirement"}) {
     EXPECT_NE(message.find(expected), std::string::npos) << expected << "\n" << message;
   }
+}
+
+TEST(CatalogueTest, EveryCaseNamesItsNegativeControlOrWhyItHasNone) {
+  auto without = Case("4.4.001");
+  without.meta.violations.clear();
+  auto unknown = Case("4.4.002");
+  unknown.meta.violations = {"cluster-on-fire"};
+  auto with_reason = Case("4.4.003");
+  with_reason.meta.violations.clear();
+  with_reason.meta.no_violation_reason = "a hardware fact";
+  auto catalogue = BuildCatalogue({without, unknown, with_reason}, BuiltinRequirements());
+  ASSERT_FALSE(catalogue);
+  const std::string& message = catalogue.error().message();
+  EXPECT_NE(message.find("'4.4.001': names no violation"), std::string::npos) << message;
+  EXPECT_NE(message.find("'4.4.002': unknown violation 'cluster-on-fire'"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("'4.4.003'"), std::string::npos) << message;
 }
 
 }  // namespace

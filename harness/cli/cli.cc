@@ -76,8 +76,18 @@ int Main(int argc, char** argv) {
   AddMatrixCommand(app, matrix_command, matrix);
 
   ClusterCommand cluster_command;
-  CLI::App *cluster_up = nullptr, *cluster_down = nullptr, *cluster_status = nullptr;
-  AddClusterCommands(app, cluster_command, cluster_up, cluster_down, cluster_status);
+  CLI::App *cluster_up = nullptr, *cluster_down = nullptr, *cluster_status = nullptr,
+           *cluster_violate = nullptr, *cluster_restore = nullptr;
+  AddClusterCommands(app, cluster_command, cluster_up, cluster_down, cluster_status,
+                     cluster_violate, cluster_restore);
+
+  std::string violations_format = "table";
+  auto* violations = app.add_subcommand(
+      "violations", "the seeded violations of the local cluster (negative controls)");
+  violations->require_subcommand(1);
+  auto* violations_list = violations->add_subcommand(
+      "list", "each violation, what it breaks and the cases that must fail on it");
+  violations_list->add_option("--output,-o", violations_format, "table, json or yaml");
 
   std::string images_registry;
   auto* images = app.add_subcommand("images", "the container images a run needs");
@@ -126,6 +136,9 @@ int Main(int argc, char** argv) {
   if (cluster_up->parsed()) return RunClusterUp(cluster_command);
   if (cluster_down->parsed()) return RunClusterDown(cluster_command);
   if (cluster_status->parsed()) return RunClusterStatus(cluster_command);
+  if (cluster_violate->parsed()) return RunClusterViolation(cluster_command, true);
+  if (cluster_restore->parsed()) return RunClusterViolation(cluster_command, false);
+  if (violations_list->parsed()) return RunViolationsList(violations_format);
   if (images_list->parsed()) return RunImagesList(images_registry);
   if (keygen->parsed()) return RunKeygen(bundle_commands);
   if (verify->parsed()) return RunVerify(bundle_commands);

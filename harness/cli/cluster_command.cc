@@ -7,7 +7,7 @@
 namespace ra2cert::cli {
 
 void AddClusterCommands(CLI::App& app, ClusterCommand& command, CLI::App*& up, CLI::App*& down,
-                        CLI::App*& status) {
+                        CLI::App*& status, CLI::App*& violate, CLI::App*& restore) {
   auto* cluster =
       app.add_subcommand("cluster", "spin a real local cluster up or down (needs root)");
   cluster->require_subcommand(1);
@@ -20,9 +20,18 @@ void AddClusterCommands(CLI::App& app, ClusterCommand& command, CLI::App*& up, C
                  "Kubernetes minor version (default 1.33)");
   up->add_option("--image-registry", command.options.image_registry,
                  "pull the cluster's images from this registry instead of its own");
+  up->add_option("--violate", command.options.violate,
+                 "break the cluster on purpose: NAME[,NAME...] (see `ra2cert violations list`)");
   down = cluster->add_subcommand("down", "remove everything the cluster made (idempotent)");
   status = cluster->add_subcommand("status", "show the cluster's components and nodes");
-  for (auto* sub : {up, down, status}) {
+  violate = cluster->add_subcommand(
+      "violate", "apply a live seeded violation to the running cluster (a negative control)");
+  violate->add_option("name", command.violation, "the violation (see `ra2cert violations list`)")
+      ->required();
+  restore = cluster->add_subcommand("restore", "revert a live seeded violation");
+  restore->add_option("name", command.violation, "the violation");
+  restore->add_flag("--all", command.restore_all, "revert every violation applied");
+  for (auto* sub : {up, down, status, violate, restore}) {
     sub->add_option("--state-dir", command.options.state_dir, "where the cluster keeps its state");
   }
 }
@@ -61,6 +70,21 @@ int RunClusterDown(const ClusterCommand& command) {
   if (!stopped) {
     std::fprintf(stderr, "ra2cert: %s\n", stopped.error().message().c_str());
     return kExitInfrastructure;
+  }
+  return 0;
+}
+
+int RunClusterViolation(const ClusterCommand& command, bool apply) {
+  if (!apply && command.restore_all == !command.violation.empty()) {
+    std::fprintf(stderr, "ra2cert: cluster restore: name one violation or pass --all\n");
+    return kExitUsage;
+  }
+  auto done = apply ? ApplyViolation(command.options.state_dir, command.violation)
+                    : RevertViolation(command.options.state_dir,
+                                      command.restore_all ? "--all" : command.violation);
+  if (!done) {
+    std::fprintf(stderr, "ra2cert: %s\n", done.error().message().c_str());
+    return done.error().code() == kExitUsage ? kExitUsage : kExitInfrastructure;
   }
   return 0;
 }

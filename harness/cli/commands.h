@@ -61,14 +61,19 @@ int RunMatrix(MatrixCommand& command, const CLI::App& sub);
 
 struct ClusterCommand {
   LocalClusterOptions options;
+  std::string violation;     // `cluster violate NAME` / `cluster restore NAME`
+  bool restore_all = false;  // `cluster restore --all`
 };
 void AddClusterCommands(CLI::App& app, ClusterCommand& command, CLI::App*& up, CLI::App*& down,
-                        CLI::App*& status);
+                        CLI::App*& status, CLI::App*& violate, CLI::App*& restore);
 int RunClusterUp(const ClusterCommand& command);
+int RunClusterViolation(const ClusterCommand& command, bool apply);
 int RunClusterDown(const ClusterCommand& command);
 int RunClusterStatus(const ClusterCommand& command);
 
 int RunImagesList(const std::string& registry);
+// `violations list`: the seeded violations and the cases that must fail on each.
+int RunViolationsList(const std::string& format);
 
 // The bundle (bundle_command.cc): `run` ends by writing one, signed when asked to.
 struct RunBundle {

@@ -7,6 +7,7 @@
 #include "harness/catalogue/case_registry.h"
 #include "harness/catalogue/catalogue.h"
 #include "harness/cli/commands.h"
+#include "harness/cri/cri_endpoints.h"
 #include "harness/results/verdicts.h"
 #include "harness/run/interrupt_watch.h"
 #include "harness/run/orchestrator.h"
@@ -58,6 +59,7 @@ Status MergeConfigFile(RunCommand& command, const CLI::App& sub) {
   keep_flag("--junit-flavor", options.junit_flavor, from_file.junit_flavor);
   keep_flag("--dry-run", options.dry_run, from_file.dry_run);
   keep_flag("--image-registry", options.image_registry, from_file.image_registry);
+  keep_flag("--cri-endpoints", options.cri_endpoints, from_file.cri_endpoints);
   keep_flag("--sign-key", options.sign_key, from_file.sign_key);
   keep_flag("--signer", options.signer, from_file.signer);
   keep_flag("--declarations", options.declarations, from_file.declarations);
@@ -118,6 +120,7 @@ int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle
   header.hostname = Hostname();
   header.capabilities = cluster.capabilities;
   header.requirements = catalogue.requirements;
+  header.catalogue_coverage = CatalogueCoverage(catalogue.cases, options.selection.profile);
 
   OrchestratorOptions orchestration;
   orchestration.case_executable = SelfExecutable();
@@ -167,6 +170,9 @@ void AddLocalClusterFlags(CLI::App& sub, RunCommand& command) {
   sub.add_option("--windows-nodes", command.local_options.windows_nodes,
                  "local cluster: simulated Windows workers (kwok; pods on them never run)");
   sub.add_option("--state-dir", command.local_options.state_dir, "local cluster: its state");
+  sub.add_option("--violate", command.local_options.violate,
+                 "local cluster: seed these violations (NAME[,NAME...], see `ra2cert violations "
+                 "list`): a negative control, never a certification");
 }
 
 void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub) {
@@ -180,6 +186,9 @@ void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub) {
                   "with --local: Kubernetes minor (1.32, 1.33 or 1.34)");
   AddLocalClusterFlags(*sub, command);
   sub->add_option("--output-dir", o.output_dir, "where junit.xml, results.json and logs go");
+  sub->add_option("--cri-endpoints", o.cri_endpoints,
+                  "attached cluster: the nodes' CRI sockets this machine reaches, "
+                  "NODE=unix:///path[,NODE=...] (the CRI cases run through them)");
   sub->add_flag("--dry-run", o.dry_run, "print the plan and stop");
   AddCaseRunFlags(*sub, command);
 }
@@ -243,6 +252,12 @@ int RunRun(RunCommand& command, const CLI::App& sub) {
   if (auto prepared = PrepareRunOptions(command, sub); !prepared)
     return UsageError(prepared.error().message());
   const RunOptions& options = command.options;
+  if (!command.local && !command.local_options.violate.empty()) {
+    return UsageError("--violate seeds violations into the local cluster: it needs --local");
+  }
+  if (command.local && !options.cri_endpoints.empty()) {
+    return UsageError("--cri-endpoints is for an attached cluster: --local finds its own sockets");
+  }
   if (command.local && !options.kubeconfig.empty()) {
     return UsageError(
         "--local and --kubeconfig exclude each other: certify the local cluster or attach to one");
@@ -261,6 +276,11 @@ int RunRun(RunCommand& command, const CLI::App& sub) {
   AddKubeconfigSecrets(*bundle, request->kubeconfigs);
   auto cluster = OpenEnvironment(*request);
   if (!cluster) return EnvironmentError(cluster.error());
+  if (!options.cri_endpoints.empty()) {
+    cluster->capabilities.present["cri"] = options.cri_endpoints;
+    cluster->capabilities.absent.erase("cri");
+    cluster->case_env[cri::kEndpointsVariable] = options.cri_endpoints;
+  }
   return Execute(command, *catalogue, std::move(cluster).value(), *bundle);
 }
 

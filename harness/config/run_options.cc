@@ -8,6 +8,8 @@
 #include <map>
 #include <sstream>
 
+#include "harness/cri/cri_endpoints.h"
+
 namespace ra2cert {
 namespace {
 
@@ -81,6 +83,10 @@ const std::map<std::string, Applier>& Appliers() {
        [](auto& n, auto& w, RunOptions& o) {
          return Read(n, w, "a registry host[:port]", o.image_registry);
        }},
+      {"cri-endpoints",
+       [](auto& n, auto& w, RunOptions& o) {
+         return Read(n, w, "NODE=unix:///path[,NODE=...]", o.cri_endpoints);
+       }},
       {"sign-key",
        [](auto& n, auto& w, RunOptions& o) { return Read(n, w, "a path", o.sign_key); }},
       {"signer",
@@ -109,6 +115,11 @@ Status RunOptions::Validate() const {
     return Error("--junit-flavor: '" + junit_flavor + "' is not strict or extended");
   }
   if (output_dir.empty()) return Error("--output-dir: must not be empty");
+  if (!cri_endpoints.empty()) {
+    auto endpoints = cri::ParseEndpoints(cri_endpoints);
+    if (!endpoints) return Error("--cri-endpoints: " + endpoints.error().message());
+    if (endpoints->empty()) return Error("--cri-endpoints: names no node");
+  }
   return Ok();
 }
 

@@ -22,6 +22,9 @@ struct RunOptions {
   std::string junit_flavor = "strict";
   bool dry_run = false;
   std::string image_registry;  // empty: the cluster's own (local) or the default images
+  // The nodes' CRI sockets when this machine can reach them ("node=unix:///path,..."):
+  // the CRI cases run through them on an attached cluster.
+  std::string cri_endpoints;
   // The bundle's signing and vendor declarations (see `ra2cert keygen`).
   std::string sign_key, signer, declarations;
 

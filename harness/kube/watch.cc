@@ -38,7 +38,7 @@ Result<json> WaitFor(Client& client, const std::string& collection_path, const L
     bool relist = false;
     while (!relist) {
       const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - Clock::now());
-      if (left.count() <= 0) return Error(timeout_message, 408);
+      if (left.count() <= 0) return Error(timeout_message, kWaitExpired);
       if (InterruptRequested()) return Error("interrupted while waiting on " + collection_path);
       std::string path =
           collection_path +
@@ -106,9 +106,11 @@ Result<json> WaitFor(Client& client, const std::string& collection_path, const L
           continue;
         }
         // A transport error after retries: the API server may be restarting. Resume
-        // until the deadline says stop.
+        // until the deadline says stop; then it is the API that failed to answer, not the
+        // cluster that failed to get there, so the error is not kWaitExpired.
         if (Clock::now() >= deadline)
-          return Error(timeout_message + " (" + status.error().message() + ")", 408);
+          return Error(timeout_message + ": the API server stopped answering (" +
+                       status.error().message() + ")");
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         continue;
       }
@@ -129,10 +131,10 @@ Result<json> WaitForPodPhase(Client& client, const std::string& namespace_, cons
         return std::find(phases.begin(), phases.end(), last_phase) != phases.end();
       },
       deadline);
-  if (!found && found.error().code() == 408) {
+  if (!found && found.error().code() == kWaitExpired) {
     return Error("pod " + namespace_ + "/" + pod + " did not reach " + phases.front() +
                      " in time (last phase: " + last_phase + ")",
-                 408);
+                 kWaitExpired);
   }
   return found;
 }
@@ -155,12 +157,12 @@ Result<json> WaitForNodesReady(Client& client, size_t count, Clock::time_point d
                                                  [](auto& n) { return n.second; })) >= count;
       },
       deadline);
-  if (!found && found.error().code() == 408) {
+  if (!found && found.error().code() == kWaitExpired) {
     std::string states;
     for (const auto& [name, is_ready] : ready)
       states += " " + name + (is_ready ? "=Ready" : "=NotReady");
     return Error("fewer than " + std::to_string(count) + " nodes became Ready in time:" + states,
-                 408);
+                 kWaitExpired);
   }
   return found;
 }
@@ -181,8 +183,8 @@ Status WaitForDeletion(Client& client, const std::string& collection_path, const
       },
       deadline);
   if (!gone) {
-    if (gone.error().code() == 408)
-      return Error(collection_path + "/" + name + " was not deleted in time", 408);
+    if (gone.error().code() == kWaitExpired)
+      return Error(collection_path + "/" + name + " was not deleted in time", kWaitExpired);
     return gone.error();
   }
   return Ok();

@@ -12,6 +12,10 @@
 
 namespace ra2cert::kube {
 
+// The error code of a wait whose deadline passed: the cluster did not get there in time
+// (as opposed to the API failing to answer).
+inline constexpr int kWaitExpired = 408;
+
 struct WatchEvent {
   // ADDED (also for objects that existed at LIST time), MODIFIED, DELETED; and SYNCED
   // (no object) once every object of a LIST has been passed on.

@@ -5,18 +5,21 @@
 
 namespace ra2cert {
 namespace {
-// The vocabulary of needs. A new capability is added here together with the provider
-// code that discovers it.
-constexpr std::array<std::string_view, 8> kKnown = {
-    "cluster",          // a reachable Kubernetes API server
-    "cri",              // a CRI socket the harness can call
-    "helm",             // a Helm v3 client on PATH
-    "runtime-class",    // at least one RuntimeClass besides the default
-    "sandbox-runtime",  // a RuntimeClass whose handler isolates (gVisor, Kata)
-    "windows-nodes",    // at least one node with kubernetes.io/os=windows
-    "multi-node",       // at least one control-plane node and one worker
-    "local-cluster",    // the cluster was spun up by ra2cert (its hosts are inspectable)
+struct KnownCapability {
+  std::string_view name;
+  AbsenceMeans absent;
 };
+
+// The vocabulary of needs. A new capability is added here together with the provider
+// code that discovers it, and with what its absence means for a case.
+constexpr std::array<KnownCapability, 5> kKnown = {{
+    {"cluster", AbsenceMeans::kUnverifiable},         // a reachable Kubernetes API server
+    {"cri", AbsenceMeans::kUnverifiable},             // a CRI socket the harness can call
+    {"helm", AbsenceMeans::kUnverifiable},            // a Helm (v3 or newer) client here
+    {"windows-nodes", AbsenceMeans::kNotApplicable},  // nodes with kubernetes.io/os=windows
+                                                      // (RA2: Windows workers "may" be used)
+    {"local-cluster", AbsenceMeans::kUnverifiable},   // spun up by ra2cert: hosts inspectable
+}};
 }  // namespace
 
 std::string Capabilities::WhyAbsent(const std::string& name) const {
@@ -26,19 +29,30 @@ std::string Capabilities::WhyAbsent(const std::string& name) const {
 }
 
 bool IsKnownCapability(const std::string& name) {
-  for (auto known : kKnown) {
-    if (known == name) return true;
+  for (const auto& known : kKnown) {
+    if (known.name == name) return true;
   }
   return false;
 }
 
 std::string KnownCapabilityList() {
   std::string list;
-  for (auto known : kKnown) {
+  for (const auto& known : kKnown) {
     if (!list.empty()) list += ", ";
-    list += known;
+    list += known.name;
   }
   return list;
+}
+
+AbsenceMeans WhatAbsenceMeans(const std::string& name) {
+  for (const auto& known : kKnown) {
+    if (known.name == name) return known.absent;
+  }
+  return AbsenceMeans::kUnverifiable;
+}
+
+const char* AbsenceMeansName(AbsenceMeans means) {
+  return means == AbsenceMeans::kNotApplicable ? "not-applicable" : "unverifiable";
 }
 
 }  // namespace ra2cert

@@ -72,6 +72,7 @@ Result<Plan> BuildPlan(const Catalogue& catalogue, const Selection& selection,
       if (!capabilities.Has(need)) {
         planned.runs = false;
         planned.skip_reason = "needs '" + need + "': " + capabilities.WhyAbsent(need);
+        planned.not_applicable = WhatAbsenceMeans(need) == AbsenceMeans::kNotApplicable;
         break;
       }
     }

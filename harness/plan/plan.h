@@ -22,7 +22,8 @@ struct Selection {
 struct PlannedCase {
   const CaseDefinition* definition = nullptr;
   bool runs = true;
-  std::string skip_reason;  // when !runs
+  std::string skip_reason;      // when !runs
+  bool not_applicable = false;  // when !runs: the requirement does not apply (else unverifiable)
   std::chrono::milliseconds timeout{0};
 };
 

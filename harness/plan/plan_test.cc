@@ -14,6 +14,7 @@ CaseDefinition Case(std::string id, std::string title, std::vector<std::string> 
   c.meta.needs = std::move(needs);
   c.meta.profiles = std::move(profiles);
   c.meta.timeout = std::chrono::seconds(10);
+  c.meta.no_violation_reason = "plan test";
   return c;
 }
 
@@ -23,7 +24,7 @@ class PlanTest : public testing::Test {
     auto built = BuildCatalogue(
         {Case("4.2.001", "Nodes are separated", {"cluster"}),
          Case("4.4.001", "Runtime answers CRI", {"cluster", "cri"}),
-         Case("4.4.002", "Sandbox isolates", {"sandbox-runtime"}, {"network-intensive"}),
+         Case("4.4.002", "Windows workers", {"windows-nodes"}, {"network-intensive"}),
          Case("4.8.001", "Helm installs a chart", {"helm"})},
         BuiltinRequirements());
     ASSERT_TRUE(built) << built.error().message();
@@ -70,6 +71,21 @@ TEST_F(PlanTest, MissingCapabilitySkipsWithTheProvidersReason) {
   EXPECT_FALSE(plan->cases[2].runs);
   EXPECT_NE(plan->cases[2].skip_reason.find("needs 'helm'"), std::string::npos);
   EXPECT_EQ(plan->RunnableCount(), 1);
+  // Neither a CRI socket nor a Helm client out of reach makes a requirement inapplicable.
+  EXPECT_FALSE(plan->cases[1].not_applicable);
+  EXPECT_FALSE(plan->cases[2].not_applicable);
+}
+
+TEST_F(PlanTest, AnAbsentOptionalFeatureMakesTheCaseNotApplicable) {
+  Selection selection;
+  selection.profile = "network-intensive";
+  selection.sections = {"4.4"};
+  capabilities_.absent["windows-nodes"] = "no node is labelled kubernetes.io/os=windows";
+  auto plan = BuildPlan(catalogue_, selection, capabilities_);
+  ASSERT_TRUE(plan);
+  ASSERT_EQ(plan->cases.size(), 2u);
+  EXPECT_FALSE(plan->cases[1].runs);
+  EXPECT_TRUE(plan->cases[1].not_applicable) << plan->cases[1].skip_reason;
 }
 
 TEST_F(PlanTest, TimeoutMultiplierScalesTimeouts) {

@@ -13,43 +13,66 @@
 namespace ra2cert {
 namespace {
 
-class FirstProblemRecorder : public testing::EmptyTestEventListener {
+// The outcome rule lives here: a case is Failed when any failure was about the cluster,
+// even if the harness broke afterwards (the cluster's failure is the verdict; the later
+// error is added to the message); it is Error only when every failure was the harness's
+// or the infrastructure's (marked, or an escaped exception).
+class ProblemRecorder : public testing::EmptyTestEventListener {
  public:
+  struct Problem {
+    std::string message, file;
+    int line = 0;
+  };
+
   void OnTestPartResult(const testing::TestPartResult& part) override {
     if (part.skipped()) {
       if (skip_message.empty()) skip_message = part.message();
       return;
     }
     if (!part.failed()) return;
-    ++failures;
-    if (failures > 1) return;
-    message = part.message();
-    file = part.file_name() ? part.file_name() : "";
-    line = part.line_number() > 0 ? part.line_number() : 0;
     // GoogleTest reports an escaped exception as a failure without a location.
-    unexpected_exception =
-        part.file_name() == nullptr && message.find("exception") != std::string::npos;
+    const bool escaped_exception =
+        part.file_name() == nullptr &&
+        std::string(part.message()).find("exception") != std::string::npos;
+    const bool infrastructure =
+        case_signals_internal::TakeInfrastructureMark() || escaped_exception;
+    Problem problem{part.message(), part.file_name() ? part.file_name() : "",
+                    part.line_number() > 0 ? part.line_number() : 0};
+    (infrastructure ? infrastructure_problems : cluster_problems).push_back(std::move(problem));
   }
 
-  std::string message, file, skip_message;
-  int line = 0, failures = 0;
-  bool unexpected_exception = false;
+  std::vector<Problem> cluster_problems, infrastructure_problems;
+  std::string skip_message;
 };
 
-nlohmann::json Describe(const FirstProblemRecorder& recorder, const testing::TestResult& result) {
+std::string Joined(const std::vector<ProblemRecorder::Problem>& problems) {
+  std::string message = problems.front().message;
+  if (problems.size() > 1) {
+    message += "\n(and " + std::to_string(problems.size() - 1) + " more failure(s); see the log)";
+  }
+  return message;
+}
+
+nlohmann::json Describe(const ProblemRecorder& recorder, const testing::TestResult& result) {
   nlohmann::json out;
-  if (result.Failed()) {
-    const bool infra =
-        case_signals_internal::FailureIsInfrastructure() || recorder.unexpected_exception;
-    out["outcome"] = infra ? "Error" : "Failed";
-    std::string message = recorder.message;
-    if (recorder.failures > 1) {
-      message +=
-          "\n(and " + std::to_string(recorder.failures - 1) + " more failure(s); see the log)";
+  if (result.Failed() &&
+      (!recorder.cluster_problems.empty() || !recorder.infrastructure_problems.empty())) {
+    const bool cluster = !recorder.cluster_problems.empty();
+    const auto& problems = cluster ? recorder.cluster_problems : recorder.infrastructure_problems;
+    std::string message = Joined(problems);
+    if (cluster && !recorder.infrastructure_problems.empty()) {
+      // FAIL() spells its message "Failed\n<text>"; the text is what says something.
+      std::string later = recorder.infrastructure_problems.front().message;
+      if (later.rfind("Failed\n", 0) == 0) later.erase(0, 7);
+      message += "\n(then the harness could not go on: " + later + ")";
     }
+    out["outcome"] = cluster ? "Failed" : "Error";
     out["message"] = message;
-    out["file"] = recorder.file;
-    out["line"] = recorder.line;
+    out["file"] = problems.front().file;
+    out["line"] = problems.front().line;
+  } else if (result.Failed()) {
+    out["outcome"] = "Error";
+    out["message"] = "the case failed without a recorded reason";
   } else if (result.Skipped()) {
     out["outcome"] = "Skipped";
     out["skip_kind"] =
@@ -79,7 +102,7 @@ int RunCaseChild(const std::string& gtest_name, const std::string& result_file) 
   std::vector<char*> argv = {program.data(), filter.data(), nullptr};
   int argc = 2;
   testing::InitGoogleTest(&argc, argv.data());
-  auto* recorder = new FirstProblemRecorder;  // owned by GoogleTest's listener list
+  auto* recorder = new ProblemRecorder;  // owned by GoogleTest's listener list
   testing::UnitTest::GetInstance()->listeners().Append(recorder);
 
   const int status = RUN_ALL_TESTS();

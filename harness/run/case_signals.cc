@@ -18,7 +18,7 @@ bool InterruptRequested() { return interrupt_requested != 0; }
 
 namespace case_signals_internal {
 bool SkipIsNotApplicable() { return skip_not_applicable; }
-bool FailureIsInfrastructure() { return infrastructure_error; }
+bool TakeInfrastructureMark() { return infrastructure_error.exchange(false); }
 void InstallInterruptHandler() {
   struct sigaction action {};
   action.sa_handler = OnInterruptSignal;

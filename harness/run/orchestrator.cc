@@ -62,7 +62,8 @@ class Orchestration {
         queue_.push_back(i);
       } else {
         result.outcome = Outcome::kSkipped;
-        result.skip_kind = SkipKind::kUnverifiable;
+        result.skip_kind =
+            planned.not_applicable ? SkipKind::kNotApplicable : SkipKind::kUnverifiable;
         result.message = planned.skip_reason;
       }
       run_.cases.push_back(std::move(result));

@@ -1,5 +1,8 @@
 // 4.2 Host OS: control-plane and worker nodes kept apart, kernels and distributions.
+#include <cstdio>
+#include <map>
 #include <regex>
+#include <sstream>
 
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
@@ -12,9 +15,13 @@ std::string NodeInfo(const json& node, const char* key) {
   return node.value("status", json::object()).value("nodeInfo", json::object()).value(key, "");
 }
 
+// A taint that keeps workloads off for good. The node lifecycle taints
+// (node.kubernetes.io/not-ready, unreachable, unschedulable for a cordon, pressure ...)
+// come and go with the node's state: they do not separate anything.
 bool TaintedNoSchedule(const json& node) {
   for (const auto& taint : node.value("spec", json::object()).value("taints", json::array())) {
     const std::string effect = taint.value("effect", "");
+    if (taint.value("key", "").rfind("node.kubernetes.io/", 0) == 0) continue;
     if (effect == "NoSchedule" || effect == "NoExecute") return true;
   }
   return false;
@@ -26,9 +33,10 @@ RA2CERT_CASE(
     {.id = "4.2.001",
      .title = "At least one control-plane and one worker node, control plane closed to workloads",
      .requirements = {"ra2.k8s.003", "ra2.k8s.004"},
-     .needs = {"cluster"}}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(nodes, fixtures::ReadNodes(*client));
+     .needs = {"cluster"},
+     .violations = {"control-plane-schedulable"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
   EXPECT_FALSE(nodes->control_plane.empty())
       << "no node carries node-role.kubernetes.io/control-plane";
   EXPECT_FALSE(nodes->workers.empty())
@@ -36,20 +44,30 @@ RA2CERT_CASE(
   for (const auto& node : nodes->control_plane) {
     EXPECT_TRUE(TaintedNoSchedule(node))
         << "control-plane node " << fixtures::NodeName(node)
-        << " has no NoSchedule/NoExecute taint, so workloads can land on it";
+        << " has no NoSchedule/NoExecute taint (other than a cordon or a node-state taint), so "
+           "workloads can land on it";
   }
   int ready_workers = 0;
-  for (const auto& node : nodes->workers) ready_workers += fixtures::IsReady(node) ? 1 : 0;
-  EXPECT_GT(ready_workers, 0) << "no worker node is Ready";
+  std::string not_ready;
+  for (const auto& node : nodes->workers) {
+    if (fixtures::IsSimulated(node)) continue;
+    if (fixtures::IsReady(node)) {
+      ++ready_workers;
+    } else {
+      not_ready += " " + fixtures::DescribeReadiness(node);
+    }
+  }
+  EXPECT_GT(ready_workers, 0) << "no worker node is Ready:" << not_ready;
 }
 
 RA2CERT_CASE(HostOs, KernelIsLinux4OrNewer,
              {.id = "4.2.002",
               .title = "Every Linux node runs kernel 4.x or newer",
               .requirements = {"ra2.os.002"},
-              .needs = {"cluster"}}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(nodes, fixtures::ReadNodes(*client));
+              .needs = {"cluster"},
+              .violations = {"stale-node"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
   int linux_nodes = 0;
   for (const auto& node : nodes->all) {
     if (NodeInfo(node, "operatingSystem") != "linux") continue;
@@ -65,24 +83,72 @@ RA2CERT_CASE(HostOs, KernelIsLinux4OrNewer,
 
 RA2CERT_CASE(HostOs, ControlPlaneRunsDebOrRpmDistribution,
              {.id = "4.2.003",
-              .title = "Control-plane nodes run a deb- or rpm-based Linux distribution",
+              .title = "Control-plane nodes run a deb- or rpm-based Linux distribution (by its "
+                       "package database)",
               .requirements = {"ra2.os.001"},
-              .needs = {"cluster"}}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(nodes, fixtures::ReadNodes(*client));
-  if (nodes->control_plane.empty()) {
-    // Managed control planes are not visible as nodes: nothing to judge here.
-    GTEST_SKIP() << "no control-plane node is visible (managed control plane?)";
-  }
-  // Distributions known to package with dpkg or rpm, by the name kubelet reports.
-  const std::regex known(
-      R"(Debian|Ubuntu|Red Hat|RHEL|CentOS|Rocky|AlmaLinux|Fedora|SUSE|openSUSE|Oracle Linux|Amazon Linux|Photon|Flatcar|Mariner|Azure Linux|Linux Mint)",
-      std::regex::icase);
+              .needs = {"cluster"},
+              .timeout = std::chrono::seconds(150),
+              .violations = {"control-plane-os-flatcar"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
+  std::vector<json> inspectable;
   for (const auto& node : nodes->control_plane) {
-    const std::string os = NodeInfo(node, "osImage");
-    EXPECT_EQ(NodeInfo(node, "operatingSystem"), "linux") << fixtures::NodeName(node);
-    EXPECT_TRUE(std::regex_search(os, known)) << fixtures::NodeName(node) << " runs '" << os
-                                              << "', not a known deb- or rpm-based distribution";
+    if (fixtures::IsSimulated(node)) {
+      std::printf("%s is simulated: no host to inspect\n", fixtures::NodeName(node).c_str());
+    } else {
+      inspectable.push_back(node);
+    }
+  }
+  if (inspectable.empty()) {
+    // Managed control planes are not visible as nodes: only the provider's declaration
+    // can show what they run.
+    GTEST_SKIP() << "no control-plane node is visible (managed control plane?): its "
+                    "distribution cannot be inspected";
+  }
+  // A host's package database is the evidence, read through a read-only hostPath:
+  // dpkg's status file, or rpm's database in either of its homes. The name in
+  // os-release is only reported.
+  const std::string inspect =
+      "for f in /host/etc/os-release /host/usr/lib/os-release; do "
+      "[ -r $f ] && { grep -E '^(ID|ID_LIKE|PRETTY_NAME)=' $f; break; }; done; "
+      "if [ -s /host/var/lib/dpkg/status ]; then echo dpkg=yes; else echo dpkg=no; fi; "
+      "rpm=no; for d in /host/var/lib/rpm /host/usr/lib/sysimage/rpm; do "
+      "for f in rpmdb.sqlite Packages Packages.db; do [ -s $d/$f ] && rpm=yes; done; done; "
+      "echo rpm=$rpm";
+  RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.2.003", true));
+  for (size_t i = 0; i < inspectable.size(); ++i) {
+    const std::string node = fixtures::NodeName(inspectable[i]);
+    fixtures::ProbePodSpec spec{
+        .name = "host-os-" + std::to_string(i), .command = {inspect}, .node_name = node};
+    spec.extra_spec = {
+        {"tolerations", json::array({{{"operator", "Exists"}}})},
+        {"volumes", json::array({{{"name", "host"}, {"hostPath", {{"path", "/"}}}}})}};
+    spec.container_extra = {
+        {"volumeMounts",
+         json::array({{{"name", "host"}, {"mountPath", "/host"}, {"readOnly", true}}})}};
+    RA2CERT_REQUIRE_OK(outcome, fixtures::RunProbePod(*client, ns->name(), spec,
+                                                      fixtures::In(std::chrono::seconds(60))));
+    ASSERT_EQ(outcome->phase, "Succeeded") << node << ": " << outcome->logs;
+    std::map<std::string, std::string> facts;
+    std::istringstream lines(outcome->logs);
+    for (std::string line; std::getline(lines, line);) {
+      const auto equals = line.find('=');
+      if (equals == std::string::npos) continue;
+      std::string value = line.substr(equals + 1);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
+      facts[line.substr(0, equals)] = value;
+    }
+    const std::string name =
+        facts.contains("PRETTY_NAME") ? facts["PRETTY_NAME"] : "(no os-release)";
+    std::printf("%s: %s (ID=%s, ID_LIKE=%s), dpkg database %s, rpm database %s\n", node.c_str(),
+                name.c_str(), facts["ID"].c_str(), facts["ID_LIKE"].c_str(), facts["dpkg"].c_str(),
+                facts["rpm"].c_str());
+    EXPECT_TRUE(facts["dpkg"] == "yes" || facts["rpm"] == "yes")
+        << "control-plane node " << node << " runs " << name << " (ID=" << facts["ID"]
+        << ", ID_LIKE=" << facts["ID_LIKE"]
+        << "): it has no dpkg or rpm package database (/var/lib/dpkg/status, /var/lib/rpm, "
+           "/usr/lib/sysimage/rpm), so it is neither deb- nor rpm-based";
   }
 }
 
@@ -91,10 +157,11 @@ RA2CERT_CASE(
     {.id = "4.2.004",
      .title = "Windows nodes are workers running Windows Server 2019 (10.0.17763) or later",
      .requirements = {"ra2.os.003"},
-     .needs = {"cluster", "windows-nodes"}}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(
-      nodes, client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));
+     .needs = {"cluster", "windows-nodes"},
+     .violations = {"windows-node-2016"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(nodes,
+                     client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));
   ASSERT_FALSE(nodes->items.empty());
   for (const auto& node : nodes->items) {
     EXPECT_FALSE(fixtures::IsControlPlaneNode(node))

@@ -76,10 +76,11 @@ RA2CERT_CASE(HostOs, WindowsWorkersTakeOnlyWindowsPods,
                        "untolerating pod off it",
               .requirements = {"ra2.os.003"},
               .needs = {"cluster", "windows-nodes"},
-              .timeout = std::chrono::seconds(90)}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(
-      nodes, client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));
+              .timeout = std::chrono::seconds(90),
+              .violations = {"windows-nodes-untainted"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(nodes,
+                     client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));
   ASSERT_FALSE(nodes->items.empty()) << "no node is labelled kubernetes.io/os=windows";
   std::set<std::string> windows_nodes, simulated, taint_keys;
   for (const auto& node : nodes->items) {
@@ -93,13 +94,13 @@ RA2CERT_CASE(HostOs, WindowsWorkersTakeOnlyWindowsPods,
     if (labels.value("ra2cert.io/simulated", "") == "true")
       simulated.insert(fixtures::NodeName(node));
   }
-  RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.2.005"));
+  RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.2.005"));
   const ForceDeletePods cleanup(*client, ns->name(), {"windows-pod", "linux-pod"});
   const std::string pods = "/api/v1/namespaces/" + ns->name() + "/pods";
 
   // A Windows workload: bound by the real scheduler to a Windows node. Only the binding is
   // awaited; the pod is never expected to run.
-  RA2CERT_OK_OR_INFRA(
+  RA2CERT_REQUIRE_OK(
       windows_pod,
       fixtures::StartProbePod(*client, ns->name(), WindowsSelectingPod("windows-pod", true)));
   auto bound = kube::WaitFor(
@@ -127,8 +128,8 @@ RA2CERT_CASE(HostOs, WindowsWorkersTakeOnlyWindowsPods,
 
   // A Linux workload that asks for Windows nodes but does not tolerate their taint: the
   // taint alone must keep it off, so it stays unschedulable.
-  RA2CERT_OK_OR_INFRA(linux_pod, fixtures::StartProbePod(*client, ns->name(),
-                                                         WindowsSelectingPod("linux-pod", false)));
+  RA2CERT_REQUIRE_OK(linux_pod, fixtures::StartProbePod(*client, ns->name(),
+                                                        WindowsSelectingPod("linux-pod", false)));
   auto decided = kube::WaitFor(
       *client, pods, {.field_selector = "metadata.name=linux-pod"},
       [](const kube::WatchEvent& event) {

@@ -51,13 +51,15 @@ Result<std::vector<json>> RunSleepers(kube::Client& client, const std::string& n
   }
   std::vector<json> pods;
   for (size_t i = 0; i < nodes.size(); ++i) {
-    auto pod = kube::WaitForPodPhase(client, namespace_, names[i],
-                                     {"Running", "Succeeded", "Failed"}, deadline);
-    if (!pod) return pod.error().Wrap("pod " + names[i] + " on " + nodes[i]);
+    auto pod = fixtures::WaitForPod(client, namespace_, names[i],
+                                    {"Running", "Succeeded", "Failed"}, deadline);
+    if (!pod) return pod.error().Wrap("pod " + names[i] + " pinned to " + nodes[i]);
     const std::string phase = pod->value("status", json::object()).value("phase", "");
     if (phase != "Running") {
+      // The runtime ran and ended a `sleep 600`: the cluster's failure, not the harness's.
       return Error("pod " + names[i] + " on " + nodes[i] + " ended " + phase +
-                   " instead of running: " + pod->value("status", json::object()).dump());
+                       " instead of running: " + pod->value("status", json::object()).dump(),
+                   kube::kWaitExpired);
     }
     pods.push_back(std::move(*pod));
   }

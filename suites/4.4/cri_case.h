@@ -44,7 +44,7 @@ std::string ContainerIdOf(const fixtures::json& pod);
 // Starts `sleep 600` pods named `<prefix>-<i>` pinned to each of `nodes` (tolerating a
 // control-plane taint) and waits until all run; returns the pods as the API server
 // last reported them, in the order of `nodes`. A pod that does not reach Running by
-// `deadline` is an error naming it and its phase.
+// `deadline` is a cluster failure (fixtures::IsClusterFailure) naming it and its state.
 Result<std::vector<fixtures::json>> RunSleepers(kube::Client& client, const std::string& namespace_,
                                                 const std::string& prefix,
                                                 const std::vector<std::string>& nodes,

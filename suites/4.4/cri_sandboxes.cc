@@ -85,25 +85,33 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
                        "there, gone when the pod is deleted",
               .requirements = {"ra2.crt.002"},
               .needs = {"cluster", "cri"},
-              .timeout = std::chrono::seconds(120)}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(runtimes, ConnectNodeRuntimes());
-  RA2CERT_OK_OR_INFRA(nodes, fixtures::ReadNodes(*client));
-  // A Ready worker whose runtime we reach, else any node whose runtime we reach.
+              .timeout = std::chrono::seconds(120),
+              .violations = {"containerd-cri-disabled"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(runtimes, ConnectNodeRuntimes());
+  RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
+  // A worker whose runtime we reach, a Ready one first; a cluster whose reachable workers
+  // are all NotReady fails here. Without a reachable worker, any node we reach.
   size_t target = 0;
   bool found = false;
+  std::string not_ready;
   for (size_t i = 0; i < runtimes->size() && !found; ++i) {
     for (const auto& node : nodes->workers) {
-      if (fixtures::NodeName(node) == (*runtimes)[i].node && fixtures::IsReady(node)) {
+      if (fixtures::NodeName(node) != (*runtimes)[i].node) continue;
+      if (fixtures::IsReady(node)) {
         target = i;
         found = true;
+      } else {
+        not_ready += " " + fixtures::DescribeReadiness(node);
       }
     }
   }
+  ASSERT_TRUE(found || not_ready.empty())
+      << "no worker whose runtime the harness reaches is Ready:" << not_ready;
   NodeRuntime& runtime = (*runtimes)[target];
 
-  RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.4.004"));
-  RA2CERT_OK_OR_INFRA(
+  RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.4.004"));
+  RA2CERT_REQUIRE_OK(
       pods, RunSleepers(*client, ns->name(), "pinned", {runtime.node}, fixtures::In(seconds(60))));
   const json& pod = pods->front();
   const json metadata = pod.value("metadata", json::object());
@@ -114,7 +122,7 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
   const cri::Labels selector = PodSandboxSelector(ns->name(), name);
 
   // The sandbox: exactly one, ready, of this pod (namespace, name, UID).
-  RA2CERT_OK_OR_INFRA(sandboxes, runtime.cri.ListPodSandbox({.labels = selector}));
+  RA2CERT_REQUIRE_OK(sandboxes, runtime.cri.ListPodSandbox({.labels = selector}));
   ASSERT_EQ(sandboxes->size(), 1u)
       << "the runtime on " << runtime.node << " lists " << sandboxes->size()
       << " sandboxes for running pod " << ns->name() << "/" << name;
@@ -126,12 +134,12 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
   EXPECT_EQ(sandbox.uid, uid) << "the sandbox belongs to another incarnation of the pod";
   EXPECT_EQ(sandbox.namespace_, ns->name());
   EXPECT_EQ(sandbox.name, name);
-  RA2CERT_OK_OR_INFRA(sandbox_status, runtime.cri.PodSandboxStatus(sandbox.id));
+  RA2CERT_REQUIRE_OK(sandbox_status, runtime.cri.PodSandboxStatus(sandbox.id));
   EXPECT_EQ(sandbox_status->ip, pod_ip)
       << "the API server and the runtime disagree on the pod's IP";
 
   // Its one container, running, the one the kubelet reports.
-  RA2CERT_OK_OR_INFRA(containers, runtime.cri.ListContainers({.pod_sandbox_id = sandbox.id}));
+  RA2CERT_REQUIRE_OK(containers, runtime.cri.ListContainers({.pod_sandbox_id = sandbox.id}));
   ASSERT_EQ(containers->size(), 1u)
       << "the sandbox has " << containers->size() << " containers, the pod one";
   const cri::Container& container = containers->front();
@@ -142,7 +150,7 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
             << " " << cri::ToString(container.state) << ", image " << container.image_ref << "\n";
 
   // The image service knows the container's image and the image filesystem holds it.
-  RA2CERT_OK_OR_INFRA(images, runtime.cri.ListImages());
+  RA2CERT_REQUIRE_OK(images, runtime.cri.ListImages());
   bool image_listed = false;
   for (const auto& image : *images) {
     image_listed = image_listed || image.id == container.image_ref ||
@@ -152,7 +160,7 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
   EXPECT_TRUE(image_listed) << "ListImages on " << runtime.node << " (" << images->size()
                             << " images) lacks the running container's image "
                             << container.image_ref;
-  RA2CERT_OK_OR_INFRA(filesystems, runtime.cri.GetImageFsInfo());
+  RA2CERT_REQUIRE_OK(filesystems, runtime.cri.GetImageFsInfo());
   ASSERT_FALSE(filesystems->image_filesystems.empty()) << "ImageFsInfo reports no image filesystem";
   const cri::FilesystemUsage& fs = filesystems->image_filesystems.front();
   // Usage figures come from the runtime's periodic stats collection (containerd: every
@@ -164,14 +172,13 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
   // No other node's runtime runs it.
   for (auto& other : *runtimes) {
     if (other.node == runtime.node) continue;
-    RA2CERT_OK_OR_INFRA(elsewhere, other.cri.ListPodSandbox({.labels = selector}));
+    RA2CERT_REQUIRE_OK(elsewhere, other.cri.ListPodSandbox({.labels = selector}));
     EXPECT_TRUE(elsewhere->empty()) << "the runtime on " << other.node
                                     << " also has a sandbox for the pod placed on " << runtime.node;
   }
 
   // Deleted: once the API server has let the pod go, its sandbox must not stay ready.
-  RA2CERT_OK_OR_INFRA(deleted,
-                      client->Delete("/api/v1/namespaces/" + ns->name() + "/pods/" + name));
+  RA2CERT_REQUIRE_OK(deleted, client->Delete("/api/v1/namespaces/" + ns->name() + "/pods/" + name));
   const auto deletion_start = std::chrono::steady_clock::now();
   auto gone = kube::WaitForDeletion(*client, "/api/v1/namespaces/" + ns->name() + "/pods", name,
                                     fixtures::In(seconds(45)));
@@ -186,10 +193,10 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
   if (!still_ready) RA2CERT_INFRA_ERROR(still_ready.error().message());
   EXPECT_TRUE(still_ready->empty())
       << "the pod was deleted but its sandbox on " << runtime.node << " is still ready 15 s later";
-  RA2CERT_OK_OR_INFRA(running, runtime.cri.ListContainers({.state = cri::ContainerState::kRunning,
-                                                           .pod_sandbox_id = sandbox.id}));
+  RA2CERT_REQUIRE_OK(running, runtime.cri.ListContainers({.state = cri::ContainerState::kRunning,
+                                                          .pod_sandbox_id = sandbox.id}));
   EXPECT_TRUE(running->empty()) << "the deleted pod's container still runs on " << runtime.node;
-  RA2CERT_OK_OR_INFRA(after, runtime.cri.ListPodSandbox({.labels = selector}));
+  RA2CERT_REQUIRE_OK(after, runtime.cri.ListPodSandbox({.labels = selector}));
   std::cout << runtime.node << ": pod deleted after "
             << std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - deletion_start)
@@ -229,14 +236,15 @@ RA2CERT_CASE(
          "On every node the runtime's ready CRI sandboxes are the pods the API server runs there",
      .requirements = {"ra2.crt.002"},
      .needs = {"cluster", "cri"},
-     .timeout = std::chrono::seconds(120)}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(runtimes, ConnectNodeRuntimes());
+     .timeout = std::chrono::seconds(120),
+     .violations = {"containerd-cri-disabled"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(runtimes, ConnectNodeRuntimes());
   std::vector<std::string> node_names;
   for (const auto& runtime : *runtimes) node_names.push_back(runtime.node);
   // A pod of ours on every node, so that no node agrees by being empty.
-  RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.4.005"));
-  RA2CERT_OK_OR_INFRA(
+  RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.4.005"));
+  RA2CERT_REQUIRE_OK(
       pods, RunSleepers(*client, ns->name(), "census", node_names, fixtures::In(seconds(60))));
 
   // Pods start and stop all the time on a shared cluster, and each side sees a change a
@@ -247,7 +255,7 @@ RA2CERT_CASE(
     censuses.clear();
     bool agree = true;
     for (auto& runtime : *runtimes) {
-      RA2CERT_OK_OR_INFRA(census, TakeCensus(*client, runtime));
+      RA2CERT_REQUIRE_OK(census, TakeCensus(*client, runtime));
       agree = agree && census->disagreements.empty();
       censuses.push_back(std::move(*census));
     }

@@ -1,4 +1,5 @@
 // 4.6 Storage: the volume types workloads rely on are mounted with their content.
+// PersistentVolumeClaims (ra2.stg.005's fourth type) need a provisioner: not claimed here.
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 #include "harness/kube/base64.h"
@@ -11,22 +12,23 @@ using fixtures::json;
 RA2CERT_CASE(Storage, EmptyDirConfigMapAndSecretVolumes,
              {.id = "4.6.001",
               .title = "emptyDir, ConfigMap and Secret volumes are mounted with their content",
-              .requirements = {"ra2.stg.001", "ra2.stg.005"},
+              .requirements = {"ra2.stg.001", "ra2.stg.002"},
               .needs = {"cluster"},
-              .timeout = std::chrono::seconds(120)}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
-  RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.6.001"));
+              .timeout = std::chrono::seconds(120),
+              .violations = {"kubelet-pods-dir-read-only"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
+  RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.6.001"));
   const std::string base = "/api/v1/namespaces/" + ns->name();
-  RA2CERT_OK_OR_INFRA(
+  RA2CERT_REQUIRE_OK(
       config, client->Create(base + "/configmaps", {{"apiVersion", "v1"},
                                                     {"kind", "ConfigMap"},
                                                     {"metadata", {{"name", "settings"}}},
                                                     {"data", {{"greeting", "from-configmap"}}}}));
-  RA2CERT_OK_OR_INFRA(secret, client->Create(base + "/secrets",
-                                             {{"apiVersion", "v1"},
-                                              {"kind", "Secret"},
-                                              {"metadata", {{"name", "credentials"}}},
-                                              {"data", {{"token", EncodeBase64("from-secret")}}}}));
+  RA2CERT_REQUIRE_OK(secret, client->Create(base + "/secrets",
+                                            {{"apiVersion", "v1"},
+                                             {"kind", "Secret"},
+                                             {"metadata", {{"name", "credentials"}}},
+                                             {"data", {{"token", EncodeBase64("from-secret")}}}}));
   fixtures::ProbePodSpec spec{.name = "volumes",
                               .command = {"echo scratch-ok > /scratch/file && cat /scratch/file "
                                           "/config/greeting; echo; cat /secret/token; echo; "
@@ -41,8 +43,8 @@ RA2CERT_CASE(Storage, EmptyDirConfigMapAndSecretVolumes,
       {"volumeMounts", json::array({{{"name", "scratch"}, {"mountPath", "/scratch"}},
                                     {{"name", "config"}, {"mountPath", "/config"}},
                                     {{"name", "secret"}, {"mountPath", "/secret"}}})}};
-  RA2CERT_OK_OR_INFRA(outcome, fixtures::RunProbePod(*client, ns->name(), spec,
-                                                     fixtures::In(std::chrono::seconds(90))));
+  RA2CERT_REQUIRE_OK(outcome, fixtures::RunProbePod(*client, ns->name(), spec,
+                                                    fixtures::In(std::chrono::seconds(60))));
   ASSERT_EQ(outcome->phase, "Succeeded") << outcome->logs;
   EXPECT_NE(outcome->logs.find("scratch-ok"), std::string::npos) << "emptyDir not writable:\n"
                                                                  << outcome->logs;

@@ -1,7 +1,10 @@
-// 4.8 Package manager: Helm v3 (no server-side component) deploys, upgrades and rolls back
-// a chart through the Kubernetes API alone.
+// 4.8 Package manager: Helm 3 or newer (no server-side component) deploys, upgrades and
+// rolls back a chart through the Kubernetes API alone. What is judged is the cluster's part:
+// that it ran what Helm asked for. Linting the harness's own chart would judge the chart,
+// not the cluster, so ra2.app.012 is not claimed here.
 #include <cstdlib>
 #include <filesystem>
+#include <regex>
 
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
@@ -68,61 +71,102 @@ Result<json> WaitForRollout(kube::Client& client, const std::string& ns, const s
                status.value("availableReplicas", 0) == replicas &&
                status.value("replicas", 0) == replicas;
       },
-      fixtures::In(std::chrono::seconds(90)));
+      fixtures::In(std::chrono::seconds(60)));
+}
+
+// The Deployment as the cluster last reported it, for a failure message.
+std::string DeploymentState(kube::Client& client, const std::string& ns, const std::string& name) {
+  auto deployment = client.Get("/apis/apps/v1/namespaces/" + ns + "/deployments/" + name);
+  if (!deployment) return "deployment " + name + " cannot be read: " + deployment.error().message();
+  const json status = deployment->value("status", json::object());
+  std::string text =
+      "deployment " + name + ": " + std::to_string(status.value("updatedReplicas", 0)) +
+      " updated, " + std::to_string(status.value("availableReplicas", 0)) + " available of " +
+      std::to_string(deployment->value("spec", json::object()).value("replicas", 1)) +
+      ", observed generation " + std::to_string(status.value("observedGeneration", 0)) + " of " +
+      std::to_string(deployment->value("metadata", json::object()).value("generation", 0));
+  for (const auto& condition : status.value("conditions", json::array())) {
+    text += "; " + condition.value("type", "") + "=" + condition.value("status", "") + " " +
+            condition.value("reason", "") + ": " + condition.value("message", "");
+  }
+  if (status.value("observedGeneration", 0) == 0) {
+    text += " (no controller has acted on it: is kube-controller-manager running?)";
+  }
+  return text;
+}
+
+// Helm's major version from `helm version --short` ("v3.17.3+g…", "v4.0.0"); 0 if unreadable.
+int HelmMajor(const std::string& version) {
+  std::smatch match;
+  if (!std::regex_search(version, match, std::regex(R"(^v?(\d+)\.)"))) return 0;
+  return std::stoi(match[1]);
 }
 }  // namespace
 
-RA2CERT_CASE(
-    PackageManager, HelmInstallUpgradeRollback,
-    {.id = "4.8.001",
-     .title =
-         "Helm v3 lints, installs, upgrades and rolls back a chart using only the Kubernetes API",
-     .requirements = {"ra2.pkg.001", "ra2.pkg.002", "ra2.app.012", "ra2.app.013", "ra2.app.014"},
-     .needs = {"cluster", "helm"},
-     .timeout = std::chrono::seconds(300)}) {
-  RA2CERT_OK_OR_INFRA(client, kube::Client::ForCase());
+RA2CERT_CASE(PackageManager, HelmInstallUpgradeRollback,
+             {.id = "4.8.001",
+              .title = "A Helm (3 or newer) chart installs, upgrades (rolling update) and rolls "
+                       "back using only the Kubernetes API",
+              .requirements = {"ra2.pkg.001", "ra2.pkg.002", "ra2.app.013", "ra2.app.014"},
+              .needs = {"cluster", "helm"},
+              .timeout = std::chrono::seconds(300),
+              .violations = {"controller-manager-stopped"}}) {
+  RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   Helm helm;
-  RA2CERT_OK_OR_INFRA(version, helm.Run({"version", "--short"}));
-  ASSERT_EQ(version->out.rfind("v3.", 0), 0u)
-      << "the Helm client is not v3: " << Describe(*version);
+  RA2CERT_REQUIRE_OK(version, helm.Run({"version", "--short"}));
+  // A Helm 2 client would need Tiller; the harness must bring a client that needs nothing
+  // server-side. An unusable client is the harness's problem, not the cluster's.
+  if (HelmMajor(version->out) < 3) {
+    RA2CERT_INFRA_ERROR("the Helm client is not version 3 or newer: " + Describe(*version));
+  }
   const std::string chart = std::string(RA2CERT_FIXTURES_DIR) + "/charts/probe-app";
-  RA2CERT_OK_OR_INFRA(lint, helm.Run({"lint", chart}));
-  EXPECT_EQ(lint->exit_code, 0) << Describe(*lint);
 
-  RA2CERT_OK_OR_INFRA(ns, fixtures::TestNamespace::Create(*client, "4.8.001"));
+  RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.8.001"));
   const std::string image = "image=" + fixtures::ProbeImage();
-  RA2CERT_OK_OR_INFRA(install,
-                      helm.Run({"install", "demo", chart, "--namespace", ns->name(), "--set", image,
-                                "--set", "message=first", "--wait", "--timeout", "90s"}));
-  ASSERT_EQ(install->exit_code, 0) << Describe(*install);
+  RA2CERT_REQUIRE_OK(install,
+                     helm.Run({"install", "demo", chart, "--namespace", ns->name(), "--set", image,
+                               "--set", "message=first", "--wait", "--timeout", "60s"}));
+  ASSERT_EQ(install->exit_code, 0) << "helm install did not complete; the chart was not rolled "
+                                      "out: "
+                                   << DeploymentState(*client, ns->name(), "demo") << "\n"
+                                   << Describe(*install);
   auto first = WaitForRollout(*client, ns->name(), "demo", "first");
-  ASSERT_TRUE(first) << first.error().message();
+  ASSERT_TRUE(first) << first.error().message() << ": "
+                     << DeploymentState(*client, ns->name(), "demo");
 
-  RA2CERT_OK_OR_INFRA(upgrade,
-                      helm.Run({"upgrade", "demo", chart, "--namespace", ns->name(), "--set", image,
-                                "--set", "message=second", "--wait", "--timeout", "90s"}));
-  ASSERT_EQ(upgrade->exit_code, 0) << Describe(*upgrade);
+  RA2CERT_REQUIRE_OK(upgrade,
+                     helm.Run({"upgrade", "demo", chart, "--namespace", ns->name(), "--set", image,
+                               "--set", "message=second", "--wait", "--timeout", "60s"}));
+  ASSERT_EQ(upgrade->exit_code, 0) << "helm upgrade did not complete; the update was not rolled "
+                                      "out: "
+                                   << DeploymentState(*client, ns->name(), "demo") << "\n"
+                                   << Describe(*upgrade);
   auto second = WaitForRollout(*client, ns->name(), "demo", "second");
-  ASSERT_TRUE(second) << "the rolling update did not complete: " << second.error().message();
+  ASSERT_TRUE(second) << "the rolling update was not rolled out: " << second.error().message()
+                      << ": " << DeploymentState(*client, ns->name(), "demo");
 
-  RA2CERT_OK_OR_INFRA(rollback, helm.Run({"rollback", "demo", "1", "--namespace", ns->name(),
-                                          "--wait", "--timeout", "90s"}));
-  ASSERT_EQ(rollback->exit_code, 0) << Describe(*rollback);
+  RA2CERT_REQUIRE_OK(rollback, helm.Run({"rollback", "demo", "1", "--namespace", ns->name(),
+                                         "--wait", "--timeout", "60s"}));
+  ASSERT_EQ(rollback->exit_code, 0) << "helm rollback did not complete; revision 1 was not rolled "
+                                       "out again: "
+                                    << DeploymentState(*client, ns->name(), "demo") << "\n"
+                                    << Describe(*rollback);
   auto back = WaitForRollout(*client, ns->name(), "demo", "first");
-  ASSERT_TRUE(back) << "the rollback did not bring revision 1's pods back: "
-                    << back.error().message();
+  ASSERT_TRUE(back) << "the rollback did not bring revision 1's pods back (not rolled out): "
+                    << back.error().message() << ": "
+                    << DeploymentState(*client, ns->name(), "demo");
 
   // Helm 3 keeps its release records as Secrets in the release namespace: proof that it
   // needs no server-side component.
-  RA2CERT_OK_OR_INFRA(records, client->List("/api/v1/namespaces/" + ns->name() + "/secrets",
-                                            {.label_selector = "owner=helm,name=demo"}));
+  RA2CERT_REQUIRE_OK(records, client->List("/api/v1/namespaces/" + ns->name() + "/secrets",
+                                           {.label_selector = "owner=helm,name=demo"}));
   EXPECT_EQ(records->items.size(), 3u)
       << "expected one release record per revision (install, upgrade, rollback)";
-  RA2CERT_OK_OR_INFRA(tiller, client->List("/apis/apps/v1/deployments",
-                                           {.label_selector = "app=helm,name=tiller"}));
+  RA2CERT_REQUIRE_OK(tiller, client->List("/apis/apps/v1/deployments",
+                                          {.label_selector = "app=helm,name=tiller"}));
   EXPECT_TRUE(tiller->items.empty())
       << "a Tiller deployment exists: Helm 2's server-side component";
-  RA2CERT_OK_OR_INFRA(uninstall, helm.Run({"uninstall", "demo", "--namespace", ns->name()}));
+  RA2CERT_REQUIRE_OK(uninstall, helm.Run({"uninstall", "demo", "--namespace", ns->name()}));
   EXPECT_EQ(uninstall->exit_code, 0) << Describe(*uninstall);
 }
 

@@ -137,6 +137,25 @@ TEST_F(EngineE2ETest, FailuresErrorsAndExceptionsAreDistinguished) {
   EXPECT_NE(outcome.output.find("off by one"), std::string::npos);
 }
 
+// The outcome rule: a failure about the cluster is never turned into Error by an
+// infrastructure problem before or after it.
+TEST_F(EngineE2ETest, AClusterFailureStaysFailedWhenTheHarnessAlsoBreaks) {
+  auto outcome = Run(RunArgs("fixture (cluster failure then|harness mark)"));
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  const json results = Results();
+  const json& then_error = Case(results, "4.3.006");
+  EXPECT_EQ(then_error["outcome"], "Failed");
+  const std::string message = then_error["message"];
+  EXPECT_NE(message.find("never scheduled"), std::string::npos) << message;
+  EXPECT_NE(message.find("then the harness could not go on: the API server stopped answering"),
+            std::string::npos)
+      << message;
+  const json& error_first = Case(results, "4.3.007");
+  EXPECT_EQ(error_first["outcome"], "Failed");
+  EXPECT_NE(error_first["message"].get<std::string>().find("not Ready"), std::string::npos)
+      << error_first["message"];
+}
+
 TEST_F(EngineE2ETest, OnlyInfrastructureErrorsExitThree) {
   auto outcome = Run(RunArgs("fixture (passes|infrastructure)"));
   EXPECT_EQ(outcome.exit_code, 3) << outcome.output;

@@ -45,30 +45,43 @@ struct CleanupMarker {
 }  // namespace
 
 RA2CERT_CASE(Fixture, Passes,
-             {.id = "4.2.001", .title = "fixture passes", .requirements = {"ra2.os.001"}}) {
+             {.id = "4.2.001",
+              .title = "fixture passes",
+              .requirements = {"ra2.os.001"},
+              .no_violation_reason = "engine fixture"}) {
   EXPECT_EQ(2 + 2, 4);
 }
 
 RA2CERT_CASE(Fixture, Fails,
-             {.id = "4.2.002", .title = "fixture fails", .requirements = {"ra2.os.002"}}) {
+             {.id = "4.2.002",
+              .title = "fixture fails",
+              .requirements = {"ra2.os.002"},
+              .no_violation_reason = "engine fixture"}) {
   const int answer = 41;
   EXPECT_EQ(answer, 42) << "the answer is off by one";
 }
 
 RA2CERT_CASE(Fixture, SkipsUnverifiable,
-             {.id = "4.2.003", .title = "fixture cannot verify", .requirements = {"ra2.ch.006"}}) {
+             {.id = "4.2.003",
+              .title = "fixture cannot verify",
+              .requirements = {"ra2.ch.006"},
+              .no_violation_reason = "engine fixture"}) {
   GTEST_SKIP() << "metrics API absent";
 }
 
 RA2CERT_CASE(Fixture, SkipsNotApplicable,
              {.id = "4.7.001",
               .title = "fixture not applicable",
-              .requirements = {"ra2.plat.015"}}) {
+              .requirements = {"ra2.plat.015"},
+              .no_violation_reason = "engine fixture"}) {
   RA2CERT_NOT_APPLICABLE("no service mesh is offered");
 }
 
 RA2CERT_CASE(Fixture, Crashes,
-             {.id = "4.3.001", .title = "fixture crashes", .requirements = {"ra2.k8s.005"}}) {
+             {.id = "4.3.001",
+              .title = "fixture crashes",
+              .requirements = {"ra2.k8s.005"},
+              .no_violation_reason = "engine fixture"}) {
   std::raise(SIGSEGV);
 }
 
@@ -76,7 +89,8 @@ RA2CERT_CASE(Fixture, Hangs,
              {.id = "4.3.002",
               .title = "fixture hangs",
               .requirements = {"ra2.k8s.012"},
-              .timeout = seconds(1)}) {
+              .timeout = seconds(1),
+              .no_violation_reason = "engine fixture"}) {
   // A grandchild that must die with the case's process group.
   const pid_t helper = ::fork();
   if (helper == 0) {
@@ -89,7 +103,10 @@ RA2CERT_CASE(Fixture, Hangs,
 }
 
 RA2CERT_CASE(Fixture, FlakyOnce,
-             {.id = "4.3.003", .title = "fixture flaky", .requirements = {"ra2.k8s.013"}}) {
+             {.id = "4.3.003",
+              .title = "fixture flaky",
+              .requirements = {"ra2.k8s.013"},
+              .no_violation_reason = "engine fixture"}) {
   const bool first_attempt = !fs::exists(State("flaky.seen"));
   Touch("flaky.seen");
   EXPECT_FALSE(first_attempt) << "fails the first time only";
@@ -98,20 +115,47 @@ RA2CERT_CASE(Fixture, FlakyOnce,
 RA2CERT_CASE(Fixture, InfrastructureError,
              {.id = "4.3.004",
               .title = "fixture infrastructure error",
-              .requirements = {"ra2.k8s.019"}}) {
+              .requirements = {"ra2.k8s.019"},
+              .no_violation_reason = "engine fixture"}) {
   RA2CERT_INFRA_ERROR("the API server stopped answering");
 }
 
 RA2CERT_CASE(Fixture, Throws,
-             {.id = "4.3.005", .title = "fixture throws", .requirements = {"ra2.k8s.021"}}) {
+             {.id = "4.3.005",
+              .title = "fixture throws",
+              .requirements = {"ra2.k8s.021"},
+              .no_violation_reason = "engine fixture"}) {
   throw std::runtime_error("unexpected state");
+}
+
+// The cluster's failure comes first, then the harness breaks: the verdict is the
+// cluster's (Failed), with the later error added to the message.
+RA2CERT_CASE(Fixture, FailsThenInfrastructureError,
+             {.id = "4.3.006",
+              .title = "fixture cluster failure then harness error",
+              .requirements = {"ra2.k8s.022"},
+              .no_violation_reason = "engine fixture"}) {
+  ADD_FAILURE() << "the pod was never scheduled";
+  RA2CERT_INFRA_ERROR("the API server stopped answering");
+}
+
+// The harness breaks in a helper, then the case goes on and finds a cluster failure.
+RA2CERT_CASE(Fixture, InfrastructureErrorThenFails,
+             {.id = "4.3.007",
+              .title = "fixture harness mark then cluster failure",
+              .requirements = {"ra2.k8s.023"},
+              .no_violation_reason = "engine fixture"}) {
+  ::ra2cert::MarkInfrastructureError();
+  ADD_FAILURE() << "could not read one node's log";
+  EXPECT_EQ(1, 2) << "the node is not Ready";
 }
 
 RA2CERT_CASE(Fixture, NeedsCri,
              {.id = "4.4.001",
               .title = "fixture needs CRI",
               .requirements = {"ra2.crt.002"},
-              .needs = {"cri"}}) {
+              .needs = {"cri"},
+              .no_violation_reason = "engine fixture"}) {
   FAIL() << "must never run without a CRI";
 }
 
@@ -119,7 +163,8 @@ RA2CERT_CASE(Fixture, SlowWithCleanup,
              {.id = "4.5.001",
               .title = "fixture slow with clean-up",
               .requirements = {"ra2.ntw.002"},
-              .timeout = seconds(60)}) {
+              .timeout = seconds(60),
+              .no_violation_reason = "engine fixture"}) {
   CleanupMarker marker("slow-cleanup.done");
   Touch("slow.started");
   ASSERT_FALSE(SleepUntilInterrupted(seconds(30))) << "stopped by the orchestrator";
@@ -129,12 +174,16 @@ RA2CERT_CASE(Fixture, SlowSecond,
              {.id = "4.5.002",
               .title = "fixture slow second",
               .requirements = {"ra2.ntw.001"},
-              .timeout = seconds(60)}) {
+              .timeout = seconds(60),
+              .no_violation_reason = "engine fixture"}) {
   ASSERT_FALSE(SleepUntilInterrupted(seconds(30)));
 }
 
 RA2CERT_CASE(Fixture, NoisyOutput,
-             {.id = "4.5.003", .title = "fixture noisy output", .requirements = {"ra2.ntw.014"}}) {
+             {.id = "4.5.003",
+              .title = "fixture noisy output",
+              .requirements = {"ra2.ntw.014"},
+              .no_violation_reason = "engine fixture"}) {
   std::printf(
       "colour \x1B[31mred\x1B[0m, bell \x07, nul %c, bad utf8 \xFF\xFE, euro \xE2\x82\xAC\n", 0);
   for (int i = 0; i < 20000; ++i) std::printf("line %d of a very long log\n", i);
@@ -148,7 +197,8 @@ RA2CERT_CASE(Fixture, NoisyOutput,
                {.id = "4.6.00" #number,                                                  \
                 .title = "fixture lane " #number,                                        \
                 .requirements = {"ra2.stg.001"},                                         \
-                .timeout = seconds(20)}) {                                               \
+                .timeout = seconds(20),                                                  \
+                .no_violation_reason = "engine fixture"}) {                              \
     Touch("lane" #number ".running");                                                    \
     int others = 0;                                                                      \
     for (int i = 0; i < 150 && others < 2; ++i) {                                        \
