@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # ra2cert local cluster: a real multi-node Kubernetes on this machine, no Docker.
 #
-#   cluster.sh up     [--nodes N] [--windows-nodes N] [--state-dir DIR] [--k8s-bin DIR]
-#                     [--image-registry HOST:PORT]
-#   cluster.sh status [--state-dir DIR]
-#   cluster.sh down   [--state-dir DIR] [--save-logs DIR2]
+#   cluster.sh up      [--nodes N] [--windows-nodes N] [--state-dir DIR] [--k8s-bin DIR]
+#                      [--image-registry HOST:PORT] [--violate NAME[,NAME...]]
+#   cluster.sh status  [--state-dir DIR]
+#   cluster.sh violate NAME [--state-dir DIR]
+#   cluster.sh restore NAME|--all [--state-dir DIR]
+#   cluster.sh down    [--state-dir DIR] [--save-logs DIR2]
 #
 # up     brings the cluster up from cached binaries (tearing down any earlier one in DIR first)
 #        and prints on stdout, one "key: value" per line:
@@ -16,8 +18,17 @@
 #        Node objects kept Ready by kwok, labelled kubernetes.io/os=windows,
 #        node.kubernetes.io/windows-build=10.0.17763 and ra2cert.io/simulated=true, tainted
 #        os=windows:NoSchedule. Scheduling onto them is real; pods bound to them never run.
-# status prints components (running/dead) and the nodes; exit 0 when everything runs, 1 when
-#        not, 4 when there is no cluster in DIR.
+#        --violate seeds violations (negative controls) named in violations.yaml
+#        (lib/violations.sh): spin-up ones change how components start, live ones are applied
+#        once the cluster is ready; up then also prints "violations: <name>,...".
+# status prints components (running/dead), the nodes and "violations: <in force>|none";
+#        exit 0 when everything runs, 1 when not (also when a violation stopped it), 4 when
+#        there is no cluster in DIR.
+# violate applies a live violation to the running cluster and returns once its effect shows;
+#        prints "applied: NAME (<s> s)" ("already-applied: NAME" when it is).
+# restore reverts a live violation (--all: every applied one, last first) and returns once the
+#        cluster is healthy again; prints "restored: NAME (<s> s)" ("not-applied: NAME" when it
+#        is not). Spin-up violations last until down.
 # down   removes everything up made: processes, mounts, network namespaces, links, iptables
 #        rules, cgroups, kernel settings, state. Idempotent. --save-logs copies the component
 #        logs (and the audit log) to DIR2/ first, e.g. for a certification bundle.
@@ -29,7 +40,9 @@
 # (dir with runsc + containerd-shim-runsc-v1; default the newest $RA2CERT_CACHE/gvisor-*/bin),
 # RA2CERT_KWOK (kwok binary for --windows-nodes; default the newest $RA2CERT_CACHE/kwok-*/bin).
 # One local cluster per machine (bridge ra2cert0, netns ra2cert-node<i>, cgroup /ra2cert).
-# Exit codes: 0 ok, 2 usage, 3 infrastructure error (message on stderr names the log to read).
+# Exit codes: 0 ok, 2 usage (an unknown violation, a spin-up one given to violate/restore),
+# 3 infrastructure error (message on stderr names the log to read), 4 no cluster in DIR
+# (status, violate, restore), 5 the cluster lacks what a violation needs (its `needs`).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO_ROOT=$(cd "$HERE/../.." && pwd)
@@ -39,7 +52,7 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 cmd=${1:-}
 [[ -n "$cmd" ]] || usage
 shift
-K8S_BIN=${RA2CERT_K8S_BIN:-} REGISTRY_OVERRIDE= SAVE_LOGS=
+K8S_BIN=${RA2CERT_K8S_BIN:-} REGISTRY_OVERRIDE= SAVE_LOGS= VIOLATE_ARG= ALL= NAME_ARG=
 while (($#)); do
   case $1 in
     --nodes) NODES=${2:-}; shift 2 || usage ;;
@@ -48,8 +61,13 @@ while (($#)); do
     --k8s-bin) K8S_BIN=${2:-}; shift 2 || usage ;;
     --image-registry) REGISTRY_OVERRIDE=${2:-}; shift 2 || usage ;;
     --save-logs) SAVE_LOGS=${2:-}; shift 2 || usage ;;
+    --violate) VIOLATE_ARG=${2:-}; shift 2 || usage ;;
+    --all) ALL=1; shift ;;
     -h | --help) usage ;;
-    *) echo "cluster.sh: unknown argument $1" >&2; usage ;;
+    -*) echo "cluster.sh: unknown argument $1" >&2; usage ;;
+    *)
+      [[ -z "$NAME_ARG" && ( "$cmd" == violate || "$cmd" == restore ) ]] || { echo "cluster.sh: unexpected argument $1" >&2; usage; }
+      NAME_ARG=$1; shift ;;
   esac
 done
 [[ -z "${STATE:-}" || "$STATE" == /* ]] || { echo "cluster.sh: --state-dir must be an absolute path" >&2; exit 2; }
@@ -57,14 +75,18 @@ done
 [[ -z "${NODES:-}" || "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "cluster.sh: --nodes must be 1..99" >&2; exit 2; }
 [[ -z "${WINDOWS_NODES:-}" || "$WINDOWS_NODES" =~ ^(0|[1-9]|1[0-9]|20)$ ]] || { echo "cluster.sh: --windows-nodes must be 0..20" >&2; exit 2; }
 [[ -n "${STATE:-}" ]] && STATE=${STATE%/}
+[[ -z "$VIOLATE_ARG" || "$cmd" == up ]] || { echo "cluster.sh: --violate belongs to up" >&2; exit 2; }
+[[ -z "$ALL" || "$cmd" == restore ]] || { echo "cluster.sh: --all belongs to restore" >&2; exit 2; }
+if [[ "$cmd" == violate || "$cmd" == restore ]]; then
+  [[ -n "$NAME_ARG" || -n "$ALL" ]] || { echo "cluster.sh: $cmd needs a violation name" >&2; usage; }
+  [[ -z "$NAME_ARG" || -z "$ALL" ]] || { echo "cluster.sh: restore takes a name or --all, not both" >&2; exit 2; }
+fi
 
 source "$HERE/lib/common.sh"
-for f in pki network registry control-plane node addons windows-nodes teardown; do source "$HERE/lib/$f.sh"; done
+for f in pki network registry control-plane node addons windows-nodes teardown violations; do source "$HERE/lib/$f.sh"; done
+violations_validate "$VIOLATE_ARG${NAME_ARG:+,$NAME_ARG}"
 
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, cgroups, mounts)" 3
-
-now() { echo "${EPOCHREALTIME/[,.]/}"; }                      # microseconds
-secs_since() { local d=$(($(now) - $1)); printf '%d.%01d' $((d / 1000000)) $((d % 1000000 / 100000)); }
 
 cmd_down() {
   local other
@@ -110,30 +132,24 @@ save_host_state() {
   done >"$STATE/host/sysctl.saved"
 }
 
-# Polls go straight to the API with curl (a kubectl start costs about a second on 2 busy cores).
-api_get() {
-  curl -fsS --max-time 2 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$APISERVER_URL$1"
-}
-
-wait_nodes_ready() {
-  local ready
-  ready=$(api_get /api/v1/nodes | jq '[.items[] | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length') || return 1
-  ((ready == NODES + WINDOWS_NODES))
-}
-
-# Ready for workloads: the node controller has lifted the not-ready taints and the default
-# service account exists (pods in "default" are refused before that).
-wait_schedulable() {
-  local tainted
-  tainted=$(api_get /api/v1/nodes | jq '[.items[].spec.taints[]? | select(.key == "node.kubernetes.io/not-ready")] | length') || return 1
-  ((tainted == 0)) && api_get /api/v1/namespaces/default/serviceaccounts/default >/dev/null
-}
-
 cmd_up() {
   local t0 i push_pid
   t0=$(now)
   NODES=${NODES:-2}
   check_binaries
+  REGISTRY=${REGISTRY_OVERRIDE:-$HOST_IP:$REGISTRY_PORT}
+  OWN_REGISTRY=$([[ -z "$REGISTRY_OVERRIDE" ]] && echo yes || echo no)
+  PAUSE_TAG=$("$REPO_ROOT/fixtures/images/pause/build.sh" --tag)
+  COREDNS_TAG=$("$REPO_ROOT/fixtures/images/coredns/build.sh" --tag 2>/dev/null || true)
+  COREDNS=$([[ -n "$COREDNS_TAG" ]] && echo yes || echo no)
+  GVISOR=$([[ -n "$(gvisor_bin_dir || true)" ]] && echo yes || echo no)
+  IMAGE_NAMES="pause busybox${COREDNS_TAG:+ coredns}"
+  # Seeded violations: spin-up ones (VIOLATE) take effect as the components start, live ones
+  # once the cluster is ready. What a live one needs is checked before anything starts.
+  VIOLATE=$(violations_of_kind spin-up "$VIOLATE_ARG")
+  local live=() v
+  IFS=, read -r -a live <<<"$(violations_of_kind live "$VIOLATE_ARG")"
+  for v in "${live[@]}"; do violation_needs "$v"; done
   # The bridge, namespaces and cgroup names are machine-wide: one local cluster per machine.
   local other
   other=$(cat "$ACTIVE_MARKER" 2>/dev/null || true)
@@ -149,12 +165,8 @@ cmd_up() {
     ( [[ -f "$STATE/cluster.env" ]] && source "$STATE/cluster.env"; teardown )
   fi
   net_check_free
-  REGISTRY=${REGISTRY_OVERRIDE:-$HOST_IP:$REGISTRY_PORT}
-  PAUSE_TAG=$("$REPO_ROOT/fixtures/images/pause/build.sh" --tag)
-  COREDNS_TAG=$("$REPO_ROOT/fixtures/images/coredns/build.sh" --tag 2>/dev/null || true)
-  IMAGE_NAMES="pause busybox${COREDNS_TAG:+ coredns}"
   [[ -n "$COREDNS_TAG" ]] || log "warning: no CoreDNS build in $CACHE/coredns-*; cluster DNS is left out (run environments/local/components/build-coredns.sh)"
-  if [[ -z "$(gvisor_bin_dir || true)" ]]; then
+  if [[ "$GVISOR" == no ]]; then
     log "warning: no gVisor build in $CACHE/gvisor-*; RuntimeClass gvisor is left out"
   elif ! has_cap_sys_resource && [[ ! -e "$(gvisor_bin_dir)/.shim-tolerates-refused-oom-score" ]]; then
     log "warning: no CAP_SYS_RESOURCE here and this gVisor shim does not tolerate a refused OOM score; gvisor pods will fail (rebuild with environments/local/components/build-gvisor.sh)"
@@ -170,6 +182,10 @@ NODES=$NODES
 WINDOWS_NODES=$WINDOWS_NODES
 K8S_BIN=$K8S_BIN
 REGISTRY=$REGISTRY
+OWN_REGISTRY=$OWN_REGISTRY
+COREDNS=$COREDNS
+GVISOR=$GVISOR
+VIOLATE=$VIOLATE
 ENV
   : >"$STATE/resolv.conf"       # pods with dnsPolicy Default get no outside nameserver
   audit_policy_write
@@ -221,6 +237,8 @@ ENV
   local ready
   ready=$(secs_since "$t0")
   log "cluster ready ($ready s)"
+  for v in "${live[@]}"; do violation_apply "$v"; done
+  ((${#live[@]} == 0)) || log "violations applied ($(secs_since "$t0") s)"
   echo "kubeconfig: $ADMIN_KUBECONFIG"
   echo "nodes-ready-seconds: $nodes_ready"
   echo "ready-seconds: $ready"
@@ -228,8 +246,9 @@ ENV
   echo "logs: $LOGS"
   echo "registry: $REGISTRY"
   echo "etcd: $(cat "$STATE/etcd-binary")"
-  echo "gvisor: $([[ -n "$(gvisor_bin_dir || true)" ]] && echo yes || echo no)"
+  echo "gvisor: $GVISOR"
   if ((WINDOWS_NODES > 0)); then echo "windows-nodes: $WINDOWS_NODES (simulated by kwok)"; fi
+  if [[ -n "$(violations_in_force)" ]]; then echo "violations: $(violations_in_force)"; fi
 }
 
 cmd_status() {
@@ -245,6 +264,9 @@ cmd_status() {
     name=$(basename "$f" .pid)
     if daemon_alive "$name"; then
       printf '  %-32s running  pid %s\n' "$name" "$(cat "$f")"
+    elif violating "$(_violation_stopping "$name")"; then
+      printf '  %-32s STOPPED  by violation %s\n' "$name" "$(_violation_stopping "$name")"
+      ok=1
     else
       printf '  %-32s DEAD     log %s\n' "$name" "$LOGS/$name.log"
       ok=1
@@ -252,12 +274,53 @@ cmd_status() {
   done
   echo "nodes:"
   if ! kubectl_admin get nodes -o wide 2>&1 | sed 's/^/  /'; then ok=1; fi
+  local in_force
+  in_force=$(violations_in_force)
+  echo "violations: ${in_force:-none}"
   exit "$ok"
+}
+
+# The cluster in $STATE, for violate and restore: exit 4 when there is none, 3 when its API
+# does not answer.
+cluster_load() {
+  [[ -f "$STATE/cluster.env" ]] || { echo "no cluster in $STATE" >&2; exit 4; }
+  source "$STATE/cluster.env"
+  apiserver_ready || die "the cluster in $STATE does not answer (kube-apiserver at $APISERVER_URL); see cluster.sh status" 3
+}
+
+cmd_violate() {
+  local t0
+  _require_live "$NAME_ARG"
+  cluster_load
+  if violation_applied "$NAME_ARG"; then echo "already-applied: $NAME_ARG"; return; fi
+  t0=$(now)
+  violation_apply "$NAME_ARG"
+  echo "applied: $NAME_ARG ($(secs_since "$t0") s)"
+}
+
+cmd_restore() {
+  local names=() n t0
+  if [[ -n "$NAME_ARG" ]]; then _require_live "$NAME_ARG"; fi
+  cluster_load
+  if [[ -n "$ALL" ]]; then
+    [[ ! -f "$VIOLATIONS_APPLIED" ]] || mapfile -t names < <(tac "$VIOLATIONS_APPLIED" | grep -v '^$' || true)
+    [[ -z "${VIOLATE:-}" ]] || log "spin-up violations stay until down: $VIOLATE"
+  else
+    names=("$NAME_ARG")
+  fi
+  for n in "${names[@]}"; do
+    if ! violation_applied "$n"; then echo "not-applied: $n"; continue; fi
+    t0=$(now)
+    violation_revert "$n"
+    echo "restored: $n ($(secs_since "$t0") s)"
+  done
 }
 
 case $cmd in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  violate) cmd_violate ;;
+  restore) cmd_restore ;;
   *) usage ;;
 esac

@@ -98,6 +98,9 @@ run_daemon() {
   echo $! >"$PIDS/$name.pid"
 }
 
+now() { echo "${EPOCHREALTIME/[,.]/}"; }                      # microseconds
+secs_since() { local d=$(($(now) - $1)); printf '%d.%01d' $((d / 1000000)) $((d % 1000000 / 100000)); }
+
 # wait_until SECONDS DESCRIPTION CMD...: polls CMD every 0.1 s.
 wait_until() {
   local limit=$1 what=$2 deadline
@@ -136,4 +139,40 @@ newest_cache_bin() {
   for d in $(ls -d "$CACHE/$1"-*/bin 2>/dev/null | sort -V -r); do
     [[ -x "$d/$2" ]] && { echo "$d/$2"; return; }
   done
+}
+
+# Polls go straight to the API with curl (a kubectl start costs about a second on 2 busy cores).
+api_get() {
+  curl -fsS --max-time 2 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" "$APISERVER_URL$1"
+}
+
+# api_code PATH: the HTTP status of a GET (000 when the API does not answer).
+api_code() {
+  curl -sS -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" \
+    --key "$PKI/admin.key" "$APISERVER_URL$1" 2>/dev/null || true
+}
+
+# own_node_names: the nodes `up` made. Nodes a seeded violation adds (lib/violations.sh)
+# never count when waiting for the cluster.
+own_node_names() {
+  local i
+  for ((i = 1; i <= NODES; i++)); do node_name "$i"; done
+  for ((i = 1; i <= ${WINDOWS_NODES:-0}; i++)); do echo "$WIN_PREFIX$i"; done
+}
+
+# wait_nodes_ready [NODE...]: every named node (default: every node up made) is Ready.
+wait_nodes_ready() {
+  (($#)) || set -- $(own_node_names)
+  api_get /api/v1/nodes | jq -e --args '[.items[] | select(.metadata.name | IN($ARGS.positional[]))
+    | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length == ($ARGS.positional | length)' "$@" >/dev/null
+}
+
+# Ready for workloads: the node controller has lifted the not-ready taints of the named nodes
+# (default: every node up made) and the default service account exists (pods in "default" are
+# refused before that).
+wait_schedulable() {
+  (($#)) || set -- $(own_node_names)
+  api_get /api/v1/nodes | jq -e --args '[.items[] | select(.metadata.name | IN($ARGS.positional[]))
+    | .spec.taints[]? | select(.key == "node.kubernetes.io/not-ready")] | length == 0' "$@" >/dev/null &&
+    api_get /api/v1/namespaces/default/serviceaccounts/default >/dev/null
 }

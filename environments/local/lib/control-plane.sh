@@ -26,6 +26,9 @@ etcd_start() {
 }
 
 apiserver_start() {
+  local violations=()
+  # Seeded violation events-api-disabled (lib/violations.sh): the GA events API is not served.
+  if violating events-api-disabled; then violations+=(--runtime-config=events.k8s.io/v1=false); fi
   run_daemon kube-apiserver "$(node_name 1)" "$K8S_BIN/kube-apiserver" \
     --advertise-address "$APISERVER_IP" --bind-address 0.0.0.0 --secure-port "$APISERVER_PORT" \
     --etcd-servers https://127.0.0.1:2379 --etcd-cafile "$PKI/ca.crt" \
@@ -44,7 +47,7 @@ apiserver_start() {
     --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
     --allow-privileged=true --profiling=false \
     --audit-log-path "$LOGS/kube-apiserver-audit.log" --audit-policy-file "$STATE/audit-policy.yaml" \
-    --audit-log-maxsize 100 --audit-log-maxbackup 1
+    --audit-log-maxsize 100 --audit-log-maxbackup 1 "${violations[@]}"
 }
 
 apiserver_ready() { curl -fsS --max-time 1 --cacert "$PKI/ca.crt" "$APISERVER_URL/readyz" >/dev/null 2>&1; }

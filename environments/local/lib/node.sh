@@ -168,7 +168,8 @@ containerd_start() {
     install -m 755 "$HERE/lib/runsc-shim-adapter.sh" "$STATE/bin/containerd-shim-runsc-v1"
     path=$STATE/bin:$PATH
   fi
-  run_daemon "$(node_name "$i")-containerd" "$(node_name "$i")" \
+  violation_containerd_wrapper "$i"   # seeded violation control-plane-os-flatcar (lib/violations.sh)
+  run_daemon "$(node_name "$i")-containerd" "$(node_name "$i")" "${CONTAINERD_WRAP[@]}" \
     env PATH="$path" RA2CERT_RUNSC_SHIM="$gv/containerd-shim-runsc-v1" \
     /usr/bin/containerd --config "$nd/containerd/config.toml"
 }

@@ -76,10 +76,18 @@ YAML
 # initialize stage keeps nodeInfo, addresses and capacity that are already there).
 # kubeletVersion is the API server's, so version-skew checks see a plausible node.
 windows_nodes_yaml() {
-  local i name version=$1
+  local i version=$1
   for ((i = 1; i <= WINDOWS_NODES; i++)); do
-    name=$(win_node_name "$i")
-    cat <<YAML
+    windows_node_yaml "$(win_node_name "$i")" "$(win_node_ip "$i")" "$WIN_BUILD" \
+      "Windows Server 2019 Datacenter (simulated by kwok)" "$version"
+  done
+}
+
+# windows_node_yaml NAME IP BUILD OS-IMAGE VERSION: one simulated Windows worker (also used by
+# the seeded violation windows-node-2016 in lib/violations.sh).
+windows_node_yaml() {
+  local name=$1 ip=$2 build=$3 image=$4 version=$5
+  cat <<YAML
 ---
 apiVersion: v1
 kind: Node
@@ -89,7 +97,7 @@ metadata:
     kubernetes.io/hostname: $name
     kubernetes.io/os: windows
     kubernetes.io/arch: amd64
-    node.kubernetes.io/windows-build: "$WIN_BUILD"
+    node.kubernetes.io/windows-build: "$build"
     node-role.kubernetes.io/worker: ""
     ra2cert.io/simulated: "true"
   annotations:
@@ -100,15 +108,15 @@ spec:
   - {key: os, value: windows, effect: NoSchedule}
 status:
   addresses:
-  - {type: InternalIP, address: "$(win_node_ip "$i")"}
+  - {type: InternalIP, address: "$ip"}
   - {type: Hostname, address: $name}
   capacity: {cpu: "4", memory: 16Gi, pods: "110", ephemeral-storage: 100Gi}
   allocatable: {cpu: "4", memory: 16Gi, pods: "110", ephemeral-storage: 100Gi}
   nodeInfo:
     operatingSystem: windows
     architecture: amd64
-    osImage: Windows Server 2019 Datacenter (simulated by kwok)
-    kernelVersion: "$WIN_BUILD.0"
+    osImage: "$image"
+    kernelVersion: "$build.0"
     kubeletVersion: "$version"
     kubeProxyVersion: "$version"
     containerRuntimeVersion: "kwok://simulated"
@@ -116,7 +124,6 @@ status:
     systemUUID: "$name"
     bootID: "$name"
 YAML
-  done
 }
 
 # kwok's configuration: node stages only, upstream's node-initialize and
@@ -196,11 +203,16 @@ windows_nodes_start() {
   ((WINDOWS_NODES > 0)) || return 0
   local version
   version=$(api_get /version | jq -r .gitVersion) || return 1
-  mkdir -p "$KWOK_DIR"
-  windows_nodes_stages_yaml >"$KWOK_DIR/kwok.yaml"
   # create, not apply: no last-applied annotation carrying a copy of the status.
   { windows_nodes_rbac_yaml; windows_nodes_yaml "$version"; } |
     kubectl_admin create -f - >>"$LOGS/addons.log" 2>&1 || return 1
+  kwok_start
+}
+
+# kwok_start: the daemon, with its stages (it needs windows_nodes_pki and the RBAC first).
+kwok_start() {
+  mkdir -p "$KWOK_DIR"
+  windows_nodes_stages_yaml >"$KWOK_DIR/kwok.yaml"
   # HOME: kwok reads ~/.kwok/kwok.yaml by default; this one sees only its own config.
   run_daemon kwok "" env HOME="$KWOK_DIR" "$(kwok_bin)" \
     --kubeconfig "$KCFG/kwok.kubeconfig" --config "$KWOK_DIR/kwok.yaml" \
