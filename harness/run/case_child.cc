@@ -45,8 +45,15 @@ class ProblemRecorder : public testing::EmptyTestEventListener {
   std::string skip_message;
 };
 
+// FAIL() and ADD_FAILURE() spell their message "Failed\n<text>"; the text is what says
+// something.
+std::string Text(std::string message) {
+  if (message.rfind("Failed\n", 0) == 0) message.erase(0, 7);
+  return message;
+}
+
 std::string Joined(const std::vector<ProblemRecorder::Problem>& problems) {
-  std::string message = problems.front().message;
+  std::string message = Text(problems.front().message);
   if (problems.size() > 1) {
     message += "\n(and " + std::to_string(problems.size() - 1) + " more failure(s); see the log)";
   }
@@ -61,10 +68,8 @@ nlohmann::json Describe(const ProblemRecorder& recorder, const testing::TestResu
     const auto& problems = cluster ? recorder.cluster_problems : recorder.infrastructure_problems;
     std::string message = Joined(problems);
     if (cluster && !recorder.infrastructure_problems.empty()) {
-      // FAIL() spells its message "Failed\n<text>"; the text is what says something.
-      std::string later = recorder.infrastructure_problems.front().message;
-      if (later.rfind("Failed\n", 0) == 0) later.erase(0, 7);
-      message += "\n(then the harness could not go on: " + later + ")";
+      message += "\n(then the harness could not go on: " +
+                 Text(recorder.infrastructure_problems.front().message) + ")";
     }
     out["outcome"] = cluster ? "Failed" : "Error";
     out["message"] = message;

@@ -95,6 +95,25 @@ std::string DeploymentState(kube::Client& client, const std::string& ns, const s
   return text;
 }
 
+// One Helm step that changes the release (install, upgrade, rollback), then the cluster's
+// part: the Deployment rolled out with `message`. Returns what the cluster did not do (empty
+// when it did); an error when the harness could not run Helm or ask the API.
+Result<std::string> RolloutProblem(const Helm& helm, kube::Client& client, const std::string& ns,
+                                   const std::string& step, std::vector<std::string> args,
+                                   const std::string& message) {
+  auto ran = helm.Run(std::move(args));
+  if (!ran) return ran.error();
+  if (ran->exit_code != 0) {
+    return "helm " + step + " did not complete; the release was not rolled out: " +
+           DeploymentState(client, ns, "demo") + "\n" + Describe(*ran);
+  }
+  auto rolled = WaitForRollout(client, ns, "demo", message);
+  if (rolled) return std::string();
+  if (!fixtures::IsClusterFailure(rolled.error())) return rolled.error();
+  return "after helm " + step + " the Deployment was not rolled out with message=" + message +
+         ": " + DeploymentState(client, ns, "demo");
+}
+
 // Helm's major version from `helm version --short` ("v3.17.3+g…", "v4.0.0"); 0 if unreadable.
 int HelmMajor(const std::string& version) {
   std::smatch match;
@@ -123,38 +142,24 @@ RA2CERT_CASE(PackageManager, HelmInstallUpgradeRollback,
 
   RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.8.001"));
   const std::string image = "image=" + fixtures::ProbeImage();
-  RA2CERT_REQUIRE_OK(install,
-                     helm.Run({"install", "demo", chart, "--namespace", ns->name(), "--set", image,
-                               "--set", "message=first", "--wait", "--timeout", "60s"}));
-  ASSERT_EQ(install->exit_code, 0) << "helm install did not complete; the chart was not rolled "
-                                      "out: "
-                                   << DeploymentState(*client, ns->name(), "demo") << "\n"
-                                   << Describe(*install);
-  auto first = WaitForRollout(*client, ns->name(), "demo", "first");
-  ASSERT_TRUE(first) << first.error().message() << ": "
-                     << DeploymentState(*client, ns->name(), "demo");
-
-  RA2CERT_REQUIRE_OK(upgrade,
-                     helm.Run({"upgrade", "demo", chart, "--namespace", ns->name(), "--set", image,
-                               "--set", "message=second", "--wait", "--timeout", "60s"}));
-  ASSERT_EQ(upgrade->exit_code, 0) << "helm upgrade did not complete; the update was not rolled "
-                                      "out: "
-                                   << DeploymentState(*client, ns->name(), "demo") << "\n"
-                                   << Describe(*upgrade);
-  auto second = WaitForRollout(*client, ns->name(), "demo", "second");
-  ASSERT_TRUE(second) << "the rolling update was not rolled out: " << second.error().message()
-                      << ": " << DeploymentState(*client, ns->name(), "demo");
-
-  RA2CERT_REQUIRE_OK(rollback, helm.Run({"rollback", "demo", "1", "--namespace", ns->name(),
-                                         "--wait", "--timeout", "60s"}));
-  ASSERT_EQ(rollback->exit_code, 0) << "helm rollback did not complete; revision 1 was not rolled "
-                                       "out again: "
-                                    << DeploymentState(*client, ns->name(), "demo") << "\n"
-                                    << Describe(*rollback);
-  auto back = WaitForRollout(*client, ns->name(), "demo", "first");
-  ASSERT_TRUE(back) << "the rollback did not bring revision 1's pods back (not rolled out): "
-                    << back.error().message() << ": "
-                    << DeploymentState(*client, ns->name(), "demo");
+  // Install, rolling update, rollback: each must end with the Deployment rolled out with
+  // that revision's message.
+  const std::vector<std::string> common = {"--namespace", ns->name(), "--wait", "--timeout", "60s"};
+  const struct {
+    std::string step, message;
+    std::vector<std::string> args;
+  } steps[] = {
+      {"install", "first", {"install", "demo", chart, "--set", image, "--set", "message=first"}},
+      {"upgrade", "second", {"upgrade", "demo", chart, "--set", image, "--set", "message=second"}},
+      {"rollback", "first", {"rollback", "demo", "1"}},
+  };
+  for (const auto& step : steps) {
+    std::vector<std::string> args = step.args;
+    args.insert(args.end(), common.begin(), common.end());
+    RA2CERT_REQUIRE_OK(problem,
+                       RolloutProblem(helm, *client, ns->name(), step.step, args, step.message));
+    ASSERT_TRUE(problem->empty()) << *problem;
+  }
 
   // Helm 3 keeps its release records as Secrets in the release namespace: proof that it
   // needs no server-side component.
