@@ -98,9 +98,7 @@ RA2CERT_CASE(
                  event.type != "SYNCED";
         },
         fixtures::In(std::chrono::seconds(duration + 5)));
-    if (!renewal && !fixtures::IsClusterFailure(renewal.error())) {
-      RA2CERT_INFRA_ERROR(fixtures::DescribeHarnessError(renewal.error()));
-    }
+    RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(renewal);
     EXPECT_TRUE(renewal) << component << " did not renew its leader lease within " << duration + 5
                          << " s (holder " << holder << ", last renewed " << renewed
                          << "): it is not running";

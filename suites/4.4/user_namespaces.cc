@@ -41,9 +41,7 @@ RA2CERT_CASE(ContainerRuntime, UserNamespacedPodRootIsNotHostRoot,
         return reason == "Started" || reason == "FailedCreatePodSandBox" || reason == "Failed";
       },
       std::chrono::steady_clock::now() + std::chrono::seconds(60));
-  if (!first && !fixtures::IsClusterFailure(first.error())) {
-    RA2CERT_INFRA_ERROR(fixtures::DescribeHarnessError(first.error()));
-  }
+  RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(first);
   ASSERT_TRUE(first) << "the pod with hostUsers: false neither started nor failed visibly in 60 s: "
                      << fixtures::DescribePodState(*client, ns->name(), kPod);
   ASSERT_EQ(Reason(*first), "Started")

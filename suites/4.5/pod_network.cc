@@ -88,9 +88,7 @@ RA2CERT_CASE(PodNetwork, CrossNodeServiceByDnsName,
         return false;
       },
       fixtures::In(std::chrono::seconds(60)));
-  if (!ready && !fixtures::IsClusterFailure(ready.error())) {
-    RA2CERT_INFRA_ERROR(fixtures::DescribeHarnessError(ready.error()));
-  }
+  RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(ready);
   ASSERT_TRUE(ready) << "the web pod on " << server_node << " did not become Ready in 60 s: "
                      << fixtures::DescribePodState(*client, ns->name(), "web");
   const std::string server_ip = ready->value("status", json::object()).value("podIP", "");

@@ -107,9 +107,7 @@ RA2CERT_CASE(Supplementary, WorkloadEventsCanBeReadAndWatched,
         return reasons.contains("Scheduled") && reasons.contains("Started");
       },
       fixtures::In(std::chrono::seconds(60)));
-  if (!seen && !fixtures::IsClusterFailure(seen.error())) {
-    RA2CERT_INFRA_ERROR(fixtures::DescribeHarnessError(seen.error()));
-  }
+  RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(seen);
   std::string all;
   for (const auto& r : reasons) all += " " + r;
   EXPECT_TRUE(seen) << "the pod's Scheduled and Started events did not arrive through a watch "
