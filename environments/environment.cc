@@ -1,10 +1,10 @@
 #include "environments/environment.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 
 #include "environments/attach/attach_provider.h"
+#include "harness/core/bounded_file.h"
 
 namespace ra2cert {
 namespace {
@@ -28,9 +28,11 @@ Result<EnvironmentRequest> CheckEnvironmentRequest(const std::string& kubeconfig
   if (!kubeconfig_flag.empty()) {
     request.kubeconfigs = {kubeconfig_flag};
     request.explicit_kubeconfig = true;
-    if (!std::ifstream(kubeconfig_flag)) {
-      return Error("--kubeconfig: cannot read kubeconfig '" + kubeconfig_flag +
-                   "' (check the path and its permissions)");
+    // Bounded and non-blocking: a FIFO, a device or a huge file is refused here (exit 2)
+    // instead of hanging or filling memory before the kubeconfig is parsed.
+    if (auto readable = ReadBoundedFile(kubeconfig_flag, kConfigFileLimit, "--kubeconfig");
+        !readable) {
+      return readable.error();
     }
     return request;
   }

@@ -64,9 +64,13 @@ void ConsoleReporter::OnRunStart(const RunResult& run) {
   total_ = static_cast<int>(run.cases.size());
   int runnable = 0;
   for (const auto& c : run.cases) runnable += c.outcome == Outcome::kNotRun ? 1 : 0;
-  std::fprintf(out_, "ra2cert %s: %d case(s) selected, %d to run, profile %s, environment %s\n",
-               run.harness_version.c_str(), total_, runnable, run.selection.profile.c_str(),
-               run.environment.c_str());
+  std::fprintf(out_,
+               "ra2cert %s: run %s, %d case(s) selected, %d to run, profile %s, environment %s\n",
+               run.harness_version.c_str(), run.run_id.c_str(), total_, runnable,
+               run.selection.profile.c_str(), run.environment.c_str());
+  // The run id must reach a log even when ra2cert is killed right after (SIGKILL leaves
+  // no chance to flush a file's buffer), so that `ra2cert cleanup --run ID` can be given.
+  std::fflush(out_);
   for (const auto& c : run.cases) {
     if (c.outcome != Outcome::kSkipped) continue;
     ++finished_;
@@ -122,6 +126,14 @@ void ConsoleReporter::OnRunFinish(const RunResult& run) {
   std::fprintf(out_, "\n%d passed, %d failed, %d skipped, %d error, %d timed out, %d not run\n",
                counts[Outcome::kPassed], counts[Outcome::kFailed], counts[Outcome::kSkipped],
                counts[Outcome::kError], counts[Outcome::kTimedOut], counts[Outcome::kNotRun]);
+  if (!run.leftovers_removed.empty())
+    std::fprintf(out_, "Removed %zu namespace(s) a stopped case left behind (run %s).\n",
+                 run.leftovers_removed.size(), run.run_id.c_str());
+  if (!run.cleanup_error.empty())
+    std::fprintf(out_,
+                 "Could not check the cluster for what this run left (%s); once it answers: "
+                 "ra2cert cleanup --run %s\n",
+                 run.cleanup_error.c_str(), run.run_id.c_str());
   const auto verdicts = RollUpRequirements(run);
   const auto summary = Summarise(run, verdicts);
   // A screenful at most: results.json and report.html list every blocker.

@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "harness/results/verdicts.h"
 #include "reports/report_files.h"
 #include "reports/xml_text.h"
 
@@ -13,7 +14,8 @@ namespace {
 
 class Writer {
  public:
-  Writer(const RunResult& run, const JUnitOptions& options) : run_(run), options_(options) {}
+  Writer(const RunResult& run, const JUnitOptions& options)
+      : run_(run), options_(options), summary_(Summarise(run, RollUpRequirements(run))) {}
 
   std::string Render() {
     pugi::xml_document doc;
@@ -28,6 +30,9 @@ class Writer {
     for (const auto& [section, cases] : by_section) {
       AddSuite(suites, id++, section, cases);
     }
+    // A JUnit reader counts only failures and errors: a run that executed nothing would
+    // look green (all skipped). One error case makes it red.
+    if (summary_.executed_cases == 0) AddNothingExecutedSuite(suites, id++);
     std::ostringstream out;
     doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
     return out.str();
@@ -42,6 +47,54 @@ class Writer {
     auto property = properties.append_child("property");
     Set(property, "name", name);
     Set(property, "value", value);
+  }
+
+  // The run's verdict on every suite, so a reader of any one of them sees it.
+  void AddVerdictProperties(pugi::xml_node properties) {
+    AddProperty(properties, "ra2cert.verdict", RunVerdictName(summary_.verdict));
+    AddProperty(properties, "ra2cert.executed-cases", std::to_string(summary_.executed_cases));
+    for (const auto& blocker : summary_.blocking) {
+      AddProperty(properties, "ra2cert.blocker." + blocker.id,
+                  std::string(RequirementStatusName(blocker.status)) + ": " + blocker.reason);
+    }
+    int n = 0;
+    for (const auto& blocker : summary_.run_blockers) {
+      AddProperty(properties, "ra2cert.run-blocker." + std::to_string(++n), blocker);
+    }
+  }
+
+  void AddNothingExecutedSuite(pugi::xml_node suites, int id) {
+    auto suite = suites.append_child("testsuite");
+    Set(suite, "name", "RA2 run");
+    Set(suite, "timestamp", UtcTimestamp(run_.started));
+    Set(suite, "hostname", run_.hostname.empty() ? "localhost" : run_.hostname);
+    Set(suite, "tests", "1");
+    Set(suite, "failures", "0");
+    Set(suite, "errors", "1");
+    Set(suite, "skipped", "0");
+    Set(suite, "time", Seconds(0));
+    Set(suite, "package", "ra2cert.run");
+    Set(suite, "id", std::to_string(id));
+    auto properties = suite.append_child("properties");
+    AddProperty(properties, "ra2cert.profile", run_.selection.profile);
+    AddProperty(properties, "ra2cert.environment", run_.environment);
+    AddProperty(properties, "ra2cert.version", run_.harness_version);
+    AddVerdictProperties(properties);
+    auto testcase = suite.append_child("testcase");
+    Set(testcase, "name", "at least one case executed");
+    Set(testcase, "classname", "ra2cert.run");
+    Set(testcase, "time", Seconds(0));
+    auto error = testcase.append_child("error");
+    const std::string message = "no case executed (" + std::to_string(run_.cases.size()) +
+                                " selected, none ran): the run verifies nothing; verdict " +
+                                RunVerdictName(summary_.verdict);
+    Set(error, "message", message);
+    Set(error, "type", "NoCaseExecuted");
+    std::string body = message + "\n";
+    for (const auto& blocker : summary_.run_blockers) body += blocker + "\n";
+    error.text().set(XmlSafeText(BoundText(body, options_.max_text_bytes)).c_str());
+    suite.append_child("system-out");
+    suite.append_child("system-err");
   }
 
   std::string SectionTitle(const std::string& section) const {
@@ -81,6 +134,7 @@ class Writer {
     AddProperty(properties, "ra2cert.version", run_.harness_version);
     AddProperty(properties, "ra2cert.timezone", "UTC");
     if (run_.interrupted) AddProperty(properties, "ra2cert.interrupted", "true");
+    AddVerdictProperties(properties);
     for (const CaseResult* c : cases) {
       const std::string& case_id = c->definition.meta.id;
       AddProperty(properties, case_id + ".requirements", Join(c->definition.meta.requirements));
@@ -153,6 +207,7 @@ class Writer {
 
   const RunResult& run_;
   const JUnitOptions& options_;
+  const ConformanceSummary summary_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <pugixml.hpp>
 
+#include "harness/results/verdicts.h"
 #include "reports/report_files.h"
 
 namespace ra2cert {
@@ -128,6 +129,61 @@ TEST_F(JUnitWriterTest, TimesUseTheCLocaleWhateverTheProcessLocale) {
   EXPECT_EQ(Seconds(1.5), "1.500");
   EXPECT_EQ(Seconds(-2), "0.000");
   EXPECT_EQ(UtcTimestamp(std::chrono::system_clock::time_point{}), "1970-01-01T00:00:00");
+}
+
+TEST_F(JUnitWriterTest, EverySuiteCarriesTheRunVerdictAndItsBlockers) {
+  const ConformanceSummary summary = Summarise(run_, RollUpRequirements(run_));
+  ASSERT_FALSE(summary.blocking.empty());
+  const std::string xml = Render(JUnitFlavor::kStrict);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str()));
+  int suites = 0;
+  for (auto suite : doc.child("testsuites").children("testsuite")) {
+    ++suites;
+    auto properties = suite.child("properties");
+    EXPECT_STREQ(properties.find_child_by_attribute("property", "name", "ra2cert.verdict")
+                     .attribute("value")
+                     .value(),
+                 RunVerdictName(summary.verdict))
+        << suite.attribute("name").value();
+    const std::string blocker = "ra2cert.blocker." + summary.blocking.front().id;
+    EXPECT_NE(std::string(properties.find_child_by_attribute("property", "name", blocker.c_str())
+                              .attribute("value")
+                              .value())
+                  .find(RequirementStatusName(summary.blocking.front().status)),
+              std::string::npos)
+        << blocker;
+  }
+  EXPECT_EQ(suites, 3);  // 4.4, 4.5, 4.8
+  EXPECT_EQ(xml.find("at least one case executed"), std::string::npos);
+}
+
+// A run whose cases were all skipped must not read as green to a JUnit reader.
+TEST_F(JUnitWriterTest, NothingExecutedIsAnErrorCaseAndStillValid) {
+  for (auto& c : run_.cases) c.outcome = Outcome::kSkipped;
+  const std::string xml = Render(JUnitFlavor::kStrict);
+  EXPECT_EQ(Validate(xml), 0) << xml.substr(0, 3000);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str()));
+  auto suite = doc.child("testsuites").find_child_by_attribute("testsuite", "name", "RA2 run");
+  ASSERT_TRUE(suite) << xml.substr(0, 3000);
+  EXPECT_STREQ(suite.attribute("errors").value(), "1");
+  auto error = suite.child("testcase").child("error");
+  ASSERT_TRUE(error);
+  EXPECT_NE(std::string(error.attribute("message").value()).find("no case executed (6 selected"),
+            std::string::npos);
+  EXPECT_STREQ(suite.child("properties")
+                   .find_child_by_attribute("property", "name", "ra2cert.verdict")
+                   .attribute("value")
+                   .value(),
+               "incomplete");
+  EXPECT_TRUE(suite.child("properties")
+                  .find_child_by_attribute("property", "name", "ra2cert.run-blocker.1"));
+  // An empty selection too.
+  run_.cases.clear();
+  const std::string empty = Render(JUnitFlavor::kExtended);
+  EXPECT_NE(empty.find("at least one case executed"), std::string::npos);
+  EXPECT_EQ(Validate(Render(JUnitFlavor::kStrict)), 0);
 }
 
 }  // namespace

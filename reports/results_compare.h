@@ -1,5 +1,6 @@
 // `ra2cert compare OLD NEW`: what changed between two runs' results.json — the nightly
-// job's question. A regression is a case that passed before and now does not, or a
+// job's question. A regression is a case that now fails (Failed, Error, TimedOut) and did
+// not before, a case that passed and is now Skipped or NotRun (a lost verification), or a
 // requirement that was verified-pass and is no longer.
 #pragma once
 
@@ -20,6 +21,8 @@ struct ResultsDiff {
     std::string reason;  // the newer run's reason for its status, when it gives one
   };
   std::vector<CaseChange> regressions, fixes, other_changes;
+  // Passed before, Skipped or NotRun now: nothing checks the requirement any more.
+  std::vector<CaseChange> lost_verifications;
   std::vector<std::string> added, removed;  // case ids
   std::vector<RequirementChange> requirement_changes;
   std::string verdict_before, verdict_after;
@@ -30,7 +33,8 @@ struct ResultsDiff {
 
 ResultsDiff CompareResults(const nlohmann::json& before, const nlohmann::json& after);
 
-// The text of a results.json; errors name `where` it came from.
+// The text of a results.json, its structure checked (cases with unique ids and known
+// outcomes, requirements with ids and statuses); errors name `where` and carry code 2.
 Result<nlohmann::json> ParseResults(const std::string& text, const std::string& where);
 // A results.json path or a directory holding one. Errors name the path.
 Result<nlohmann::json> LoadResults(const std::string& path);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "harness/catalogue/test_requirements.h"
 #include "harness/results/verdicts.h"
 #include "reports/console_reporter.h"
 #include "reports/html_report.h"
@@ -30,7 +31,7 @@ CaseResult MakeCase(std::string id, std::string requirement, Outcome outcome,
 // musts). One of each status but verified-pass, and a selection that left a case out.
 RunResult MakeRun() {
   RunResult run;
-  run.requirements = &BuiltinRequirements();
+  run.requirements = &TestRequirements();
   run.selection.sections = {"4.4"};
   run.complete = true;
   run.cases = {
@@ -167,7 +168,7 @@ TEST(VerdictReportsTest, HtmlShowsTheLegendTheFiveStatusesAndTheBlockingMusts) {
 
 TEST(VerdictReportsTest, HtmlOfAConformantRunListsNoBlockers) {
   RunResult run;
-  run.requirements = &BuiltinRequirements();
+  run.requirements = &TestRequirements();
   run.selection.sections = {"4.4"};
   run.cases = {MakeCase("4.4.001", "ra2.crt.001", Outcome::kPassed),
                MakeCase("4.4.002", "ra2.crt.002", Outcome::kPassed),

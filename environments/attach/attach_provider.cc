@@ -167,6 +167,9 @@ Result<ClusterHandle> AttachToCluster(const std::vector<std::string>& kubeconfig
   if (!client) return Error(client.error().message(), 2);
   auto version = client->Get("/version");
   if (!version) {
+    // Credentials are only obtained with the first request (exec plugins, token files):
+    // their failures are the kubeconfig's, not an unanswering cluster's.
+    if (version.error().code() == 2) return Error(version.error().message(), 2);
     return Error("the cluster at " + server + " does not answer: " + version.error().message(), 3);
   }
   ClusterHandle handle;

@@ -6,14 +6,17 @@
 #   cluster.sh status  [--state-dir DIR]
 #   cluster.sh violate NAME [--state-dir DIR]
 #   cluster.sh restore NAME|--all [--state-dir DIR]
+#   cluster.sh fault   NAME [--seconds S] [--state-dir DIR]
 #   cluster.sh down    [--state-dir DIR] [--save-logs DIR2]
 #
 # up     brings the cluster up from cached binaries (tearing down any earlier one in DIR first)
 #        and prints on stdout, one "key: value" per line:
 #          kubeconfig: <admin kubeconfig>   nodes-ready-seconds: <s>   ready-seconds: <s>
 #          state-dir: <dir>  logs: <dir>  registry: <host:port>  etcd: <binary>  gvisor: yes|no
+#          metrics-server: <version>|no
 #          windows-nodes: <N> (simulated by kwok)          (only with --windows-nodes N > 0)
-#        (ready = nodes Ready and CoreDNS available). Progress goes to stderr.
+#        (ready = nodes Ready, CoreDNS available and metrics-server serving metrics.k8s.io).
+#        Progress goes to stderr.
 #        --windows-nodes N adds N simulated Windows workers ra2cert-win<i> (lib/windows-nodes.sh):
 #        Node objects kept Ready by kwok, labelled kubernetes.io/os=windows,
 #        node.kubernetes.io/windows-build=10.0.17763 and ra2cert.io/simulated=true, tainted
@@ -29,6 +32,11 @@
 # restore reverts a live violation (--all: every applied one, last first) and returns once the
 #        cluster is healthy again; prints "restored: NAME (<s> s)" ("not-applied: NAME" when it
 #        is not). Spin-up violations last until down.
+# fault  breaks a component of the running cluster (lib/faults.sh: apiserver-restart,
+#        kubelet-stop, containerd-restart, worker-link-down), keeps it broken S seconds
+#        (default 20), recovers it and returns once the cluster is healthy; prints
+#        "fault: NAME injected" when the break shows and "recovered: NAME (<s> s)" at the end.
+#        For tests of runs that must survive a cluster failing under them.
 # down   removes everything up made: processes, mounts, network namespaces, links, iptables
 #        rules, cgroups, kernel settings, state. Idempotent. --save-logs copies the component
 #        logs (and the audit log) to DIR2/ first, e.g. for a certification bundle.
@@ -52,7 +60,7 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 cmd=${1:-}
 [[ -n "$cmd" ]] || usage
 shift
-K8S_BIN=${RA2CERT_K8S_BIN:-} REGISTRY_OVERRIDE= SAVE_LOGS= VIOLATE_ARG= ALL= NAME_ARG=
+K8S_BIN=${RA2CERT_K8S_BIN:-} REGISTRY_OVERRIDE= SAVE_LOGS= VIOLATE_ARG= ALL= NAME_ARG= FAULT_SECONDS=20
 while (($#)); do
   case $1 in
     --nodes) NODES=${2:-}; shift 2 || usage ;;
@@ -63,10 +71,11 @@ while (($#)); do
     --save-logs) SAVE_LOGS=${2:-}; shift 2 || usage ;;
     --violate) VIOLATE_ARG=${2:-}; shift 2 || usage ;;
     --all) ALL=1; shift ;;
+    --seconds) FAULT_SECONDS=${2:-}; shift 2 || usage ;;
     -h | --help) usage ;;
     -*) echo "cluster.sh: unknown argument $1" >&2; usage ;;
     *)
-      [[ -z "$NAME_ARG" && ( "$cmd" == violate || "$cmd" == restore ) ]] || { echo "cluster.sh: unexpected argument $1" >&2; usage; }
+      [[ -z "$NAME_ARG" && ( "$cmd" == violate || "$cmd" == restore || "$cmd" == fault ) ]] || { echo "cluster.sh: unexpected argument $1" >&2; usage; }
       NAME_ARG=$1; shift ;;
   esac
 done
@@ -77,14 +86,19 @@ done
 [[ -n "${STATE:-}" ]] && STATE=${STATE%/}
 [[ -z "$VIOLATE_ARG" || "$cmd" == up ]] || { echo "cluster.sh: --violate belongs to up" >&2; exit 2; }
 [[ -z "$ALL" || "$cmd" == restore ]] || { echo "cluster.sh: --all belongs to restore" >&2; exit 2; }
+[[ "$FAULT_SECONDS" == 20 || "$cmd" == fault ]] || { echo "cluster.sh: --seconds belongs to fault" >&2; exit 2; }
 if [[ "$cmd" == violate || "$cmd" == restore ]]; then
   [[ -n "$NAME_ARG" || -n "$ALL" ]] || { echo "cluster.sh: $cmd needs a violation name" >&2; usage; }
   [[ -z "$NAME_ARG" || -z "$ALL" ]] || { echo "cluster.sh: restore takes a name or --all, not both" >&2; exit 2; }
 fi
 
 source "$HERE/lib/common.sh"
-for f in pki network registry control-plane node addons windows-nodes teardown violations; do source "$HERE/lib/$f.sh"; done
-violations_validate "$VIOLATE_ARG${NAME_ARG:+,$NAME_ARG}"
+for f in pki network registry control-plane node addons windows-nodes teardown violations faults; do source "$HERE/lib/$f.sh"; done
+if [[ "$cmd" == fault ]]; then
+  violations_validate "$VIOLATE_ARG"
+else
+  violations_validate "$VIOLATE_ARG${NAME_ARG:+,$NAME_ARG}"
+fi
 
 [[ $EUID -eq 0 ]] || die "must run as root (network namespaces, cgroups, mounts)" 3
 
@@ -143,7 +157,9 @@ cmd_up() {
   COREDNS_TAG=$("$REPO_ROOT/fixtures/images/coredns/build.sh" --tag 2>/dev/null || true)
   COREDNS=$([[ -n "$COREDNS_TAG" ]] && echo yes || echo no)
   GVISOR=$([[ -n "$(gvisor_bin_dir || true)" ]] && echo yes || echo no)
-  IMAGE_NAMES="pause busybox${COREDNS_TAG:+ coredns}"
+  METRICS_SERVER_TAG=$("$REPO_ROOT/fixtures/images/metrics-server/build.sh" --tag 2>/dev/null || true)
+  METRICS_SERVER=$([[ -n "$METRICS_SERVER_TAG" ]] && echo yes || echo no)
+  IMAGE_NAMES="pause busybox${COREDNS_TAG:+ coredns}${METRICS_SERVER_TAG:+ metrics-server}${RA2CERT_BINARY:+ node-agent}"
   # Seeded violations: spin-up ones (VIOLATE) take effect as the components start, live ones
   # once the cluster is ready. What a live one needs is checked before anything starts.
   VIOLATE=$(violations_of_kind spin-up "$VIOLATE_ARG")
@@ -165,6 +181,7 @@ cmd_up() {
     ( [[ -f "$STATE/cluster.env" ]] && source "$STATE/cluster.env"; teardown )
   fi
   net_check_free
+  [[ -n "$METRICS_SERVER_TAG" ]] || log "warning: no metrics-server build in $CACHE/metrics-server-*; the resource metrics API (metrics.k8s.io) is left out (run environments/local/components/build-metrics-server.sh)"
   [[ -n "$COREDNS_TAG" ]] || log "warning: no CoreDNS build in $CACHE/coredns-*; cluster DNS is left out (run environments/local/components/build-coredns.sh)"
   if [[ "$GVISOR" == no ]]; then
     log "warning: no gVisor build in $CACHE/gvisor-*; RuntimeClass gvisor is left out"
@@ -184,8 +201,10 @@ K8S_BIN=$K8S_BIN
 REGISTRY=$REGISTRY
 OWN_REGISTRY=$OWN_REGISTRY
 COREDNS=$COREDNS
+METRICS_SERVER=$METRICS_SERVER
 GVISOR=$GVISOR
 VIOLATE=$VIOLATE
+PAUSE_TAG=$PAUSE_TAG
 ENV
   : >"$STATE/resolv.conf"       # pods with dnsPolicy Default get no outside nameserver
   audit_policy_write
@@ -234,6 +253,13 @@ ENV
     kubectl_admin -n kube-system rollout status deployment/coredns --timeout=90s >>"$LOGS/addons.log" 2>&1 ||
       die "CoreDNS did not become available; see $LOGS/addons.log and kubectl -n kube-system describe pods" 3
   fi
+  if [[ -n "$METRICS_SERVER_TAG" ]]; then
+    # Available once its first scrape of every kubelet is stored (about one 15 s resolution).
+    wait_until 90 "metrics-server to serve metrics.k8s.io (logs: kubectl -n kube-system logs deploy/metrics-server)" \
+      addons_metrics_server_available ||
+      die "metrics-server did not serve metrics.k8s.io; see $LOGS/addons.log, kubectl get apiservice v1beta1.metrics.k8s.io and kubectl -n kube-system logs deploy/metrics-server" 3
+    log "metrics-server serves metrics.k8s.io ($(secs_since "$t0") s)"
+  fi
   local ready
   ready=$(secs_since "$t0")
   log "cluster ready ($ready s)"
@@ -247,6 +273,7 @@ ENV
   echo "registry: $REGISTRY"
   echo "etcd: $(cat "$STATE/etcd-binary")"
   echo "gvisor: $GVISOR"
+  if [[ -n "$METRICS_SERVER_TAG" ]]; then echo "metrics-server: v$METRICS_SERVER_TAG"; else echo "metrics-server: no"; fi
   if ((WINDOWS_NODES > 0)); then echo "windows-nodes: $WINDOWS_NODES (simulated by kwok)"; fi
   if [[ -n "$(violations_in_force)" ]]; then echo "violations: $(violations_in_force)"; fi
 }
@@ -316,11 +343,26 @@ cmd_restore() {
   done
 }
 
+cmd_fault() {
+  local t0
+  [[ -n "$NAME_ARG" && " $(fault_names) " == *" $NAME_ARG "* ]] ||
+    { echo "cluster.sh: fault needs one of: $(fault_names)" >&2; exit 2; }
+  [[ "$FAULT_SECONDS" =~ ^[0-9]+$ ]] || { echo "cluster.sh: --seconds takes whole seconds" >&2; exit 2; }
+  cluster_load
+  t0=$(now)
+  fault_inject "$NAME_ARG"
+  echo "fault: $NAME_ARG injected"
+  sleep "$FAULT_SECONDS"
+  fault_recover "$NAME_ARG" || die "the cluster did not recover from $NAME_ARG: ${HEALTH_PROBLEM:-see $LOGS}" 3
+  echo "recovered: $NAME_ARG ($(secs_since "$t0") s)"
+}
+
 case $cmd in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
   violate) cmd_violate ;;
   restore) cmd_restore ;;
+  fault) cmd_fault ;;
   *) usage ;;
 esac

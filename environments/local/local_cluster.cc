@@ -114,6 +114,8 @@ Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
   cluster.logs_dir = values.count("logs") ? values.at("logs") : "";
   cluster.registry = values.count("registry") ? values.at("registry") : "";
   cluster.gvisor = values.count("gvisor") && values.at("gvisor") == "yes";
+  if (values.count("metrics-server") && values.at("metrics-server") != "no")
+    cluster.metrics_server = values.at("metrics-server");
   cluster.nodes_ready_seconds = Number(values, "nodes-ready-seconds");
   cluster.ready_seconds = Number(values, "ready-seconds");
   if (cluster.kubeconfig.empty()) return Error("cluster.sh up printed no kubeconfig path", 3);
@@ -197,6 +199,9 @@ Result<ClusterHandle> OpenLocalCluster(const LocalCluster& cluster) {
         "; SEEDED VIOLATIONS (a negative control, not a certification): " + names;
     handle->facts["seeded_violations"] = cluster.violations;
   }
+  // The add-ons the scripts deployed, with the versions built from their pinned modules.
+  if (!cluster.metrics_server.empty())
+    handle->facts["local_addons"]["metrics-server"] = cluster.metrics_server;
   // The nodes' containerd sockets are files on this machine: the harness can call CRI.
   std::string endpoints;
   std::error_code ec;
@@ -230,6 +235,20 @@ Result<ClusterHandle> OpenLocalCluster(const LocalCluster& cluster) {
   }
   handle->case_env["RA2CERT_STATE_DIR"] = cluster.state_dir;
   return handle;
+}
+
+Status PushImages(const std::string& registry) {
+  auto pushed = RunTool({.program = Script("fixtures/images/images.sh"),
+                         .args = {"push", "--registry", registry},
+                         .timeout = std::chrono::minutes(20),
+                         .pass_stderr_through = true});
+  if (!pushed) return pushed.error();
+  if (pushed->exit_code != 0) {
+    return Error("fixtures/images/images.sh push --registry " + registry + " failed (exit " +
+                 std::to_string(pushed->exit_code) + ")");
+  }
+  std::fputs(pushed->out.c_str(), stdout);
+  return Ok();
 }
 
 Result<std::vector<std::string>> RequiredImages(const std::string& registry) {

@@ -31,6 +31,7 @@ struct LocalCluster {
   std::string kubeconfig, state_dir, logs_dir, registry;
   std::vector<std::string> violations;  // seeded violations in force
   bool gvisor = false;
+  std::string metrics_server;  // its version ("v0.8.0"); empty: the add-on was not built
   double nodes_ready_seconds = 0, ready_seconds = 0, build_seconds = 0;
   std::map<std::string, std::string> component_bins;  // "helm" -> its bin directory
 };
@@ -53,5 +54,7 @@ Result<ClusterHandle> OpenLocalCluster(const LocalCluster& cluster);
 
 // Every image reference a run pulls, for air-gapped users (fixtures/images/images.sh).
 Result<std::vector<std::string>> RequiredImages(const std::string& registry);
+// Builds every image and pushes it to `registry` (plain HTTP), printing the references.
+Status PushImages(const std::string& registry);
 
 }  // namespace ra2cert

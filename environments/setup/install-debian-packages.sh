@@ -11,7 +11,8 @@ build_packages=(
   libcurl4-openssl-dev libyaml-cpp-dev libpugixml-dev nlohmann-json3-dev
   libcli11-dev libarchive-dev libssl-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  clang-format clang-tidy libxml2-utils
+  clang-format clang-tidy libxml2-utils ccache libre2-dev libyaml-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 cluster_packages=(
   containerd runc containernetworking-plugins docker-registry umoci

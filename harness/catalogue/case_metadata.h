@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/catalogue/api_access.h"
+
 namespace ra2cert {
 
 struct CaseMetadata {
@@ -21,6 +23,12 @@ struct CaseMetadata {
   // Why the case has no negative control, when it has none (e.g. a hardware fact that
   // cannot be seeded). A case needs one of the two.
   std::string no_violation_reason;
+  // The Kubernetes API access the case's body and helpers need: `ra2cert rbac` grants
+  // exactly this (see api_access.h).
+  std::vector<ApiAccess> api_access;
+  // A case that never calls the Kubernetes API (it speaks CRI only) says so; a case
+  // declares either this or its api_access.
+  bool no_api_access = false;
 };
 
 // A case as the catalogue knows it: the metadata plus where the check lives.

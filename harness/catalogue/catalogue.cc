@@ -53,6 +53,20 @@ std::vector<std::string> ProblemsOf(const CaseDefinition& c, const RequirementSe
                          "' (see environments/local/violations.yaml)");
     }
   }
+  // Every case says what it asks of the API, so the least-privilege role is derived.
+  if (c.meta.api_access.empty() && !c.meta.no_api_access) {
+    problems.push_back(where +
+                       ": declares no Kubernetes API access (.api_access) and does not say it "
+                       "needs none (.no_api_access = true)");
+  }
+  if (!c.meta.api_access.empty() && c.meta.no_api_access) {
+    problems.push_back(where + ": declares API access and .no_api_access = true: drop one");
+  }
+  for (const auto& access : c.meta.api_access) {
+    for (const auto& problem : ApiAccessProblems(access)) {
+      problems.push_back(where + ": api_access '" + DescribeAccess(access) + "': " + problem);
+    }
+  }
   return problems;
 }
 }  // namespace

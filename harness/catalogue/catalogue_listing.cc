@@ -24,6 +24,13 @@ std::string SourceFile(const CaseDefinition& c) {
   return std::filesystem::path(file).filename().string();
 }
 
+// Each declaration in one line ("get pods/log"), the way `rbac` would grant it.
+std::vector<std::string> AccessLines(const CaseDefinition& c) {
+  std::vector<std::string> lines;
+  for (const auto& access : c.meta.api_access) lines.push_back(DescribeAccess(access));
+  return lines;
+}
+
 std::string Table(const std::vector<const CaseDefinition*>& cases) {
   size_t title_width = 5;
   for (const auto* c : cases) title_width = std::max(title_width, c->meta.title.size());
@@ -60,7 +67,9 @@ std::string Json(const std::vector<const CaseDefinition*>& cases) {
                     {"needs", c->meta.needs},
                     {"timeout_seconds", c->meta.timeout.count()},
                     {"violations", c->meta.violations},
+                    {"api_access", AccessLines(*c)},
                     {"source", SourceFile(*c)}});
+    if (c->meta.no_api_access) list.back()["no_api_access"] = true;
     if (!c->meta.no_violation_reason.empty())
       list.back()["no_violation_reason"] = c->meta.no_violation_reason;
   }
@@ -83,6 +92,8 @@ std::string Yaml(const std::vector<const CaseDefinition*>& cases) {
     if (!c->meta.no_violation_reason.empty()) {
       out << YAML::Key << "no_violation_reason" << YAML::Value << c->meta.no_violation_reason;
     }
+    out << YAML::Key << "api_access" << YAML::Value << AccessLines(*c);
+    if (c->meta.no_api_access) out << YAML::Key << "no_api_access" << YAML::Value << true;
     out << YAML::Key << "source" << YAML::Value << SourceFile(*c);
     out << YAML::EndMap;
   }

@@ -11,6 +11,7 @@ CaseDefinition Case(std::string id, std::vector<std::string> requirements = {"ra
   c.meta.title = "a title";
   c.meta.requirements = std::move(requirements);
   c.meta.violations = {"scheduler-stopped"};
+  c.meta.api_access = {{.verbs = {"list"}, .resource = "nodes"}};
   c.gtest_name = "Suite." + c.meta.id;
   c.file = "suites/x.cc";
   c.line = 7;
@@ -84,6 +85,57 @@ TEST(CatalogueTest, EveryCaseNamesItsNegativeControlOrWhyItHasNone) {
   EXPECT_NE(message.find("'4.4.002': unknown violation 'cluster-on-fire'"), std::string::npos)
       << message;
   EXPECT_EQ(message.find("'4.4.003'"), std::string::npos) << message;
+}
+
+TEST(CatalogueTest, EveryCaseDeclaresItsApiAccessOrThatItNeedsNone) {
+  auto undeclared = Case("4.4.001");
+  undeclared.meta.api_access.clear();
+  auto contradictory = Case("4.4.002");
+  contradictory.meta.no_api_access = true;
+  auto cri_only = Case("4.4.003");
+  cri_only.meta.api_access.clear();
+  cri_only.meta.no_api_access = true;
+  auto catalogue = BuildCatalogue({undeclared, contradictory, cri_only}, BuiltinRequirements());
+  ASSERT_FALSE(catalogue);
+  const std::string& message = catalogue.error().message();
+  EXPECT_NE(message.find("'4.4.001': declares no Kubernetes API access (.api_access)"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("'4.4.002': declares API access and .no_api_access = true"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("'4.4.003'"), std::string::npos) << message;
+}
+
+TEST(CatalogueTest, RefusesWildcardsUnknownVerbsAndMalformedResources) {
+  auto wildcard = Case("4.4.001");
+  wildcard.meta.api_access = {{.verbs = {"*"}, .resource = "pods"}};
+  auto unknown_verb = Case("4.4.002");
+  unknown_verb.meta.api_access = {{.verbs = {"read"}, .resource = "pods"}};
+  auto slash = Case("4.4.003");
+  slash.meta.api_access = {{.verbs = {"get"}, .resource = "pods/log"}};
+  auto both = Case("4.4.004");
+  both.meta.api_access = {{.verbs = {"get"}, .resource = "nodes", .url = "/metrics"}};
+  auto url_wildcard = Case("4.4.005");
+  url_wildcard.meta.api_access = {{.verbs = {"get"}, .url = "/*/metrics"}};
+  auto fine = Case("4.4.006");
+  fine.meta.api_access = {{.verbs = {"get"}, .resource = "pods", .subresource = "log"},
+                          {.verbs = {"list"}, .group = "node.k8s.io", .resource = "runtimeclasses"},
+                          {.verbs = {"get"}, .url = "/apis/*"}};
+  auto catalogue = BuildCatalogue({wildcard, unknown_verb, slash, both, url_wildcard, fine},
+                                  BuiltinRequirements());
+  ASSERT_FALSE(catalogue);
+  const std::string& message = catalogue.error().message();
+  for (const char* expected :
+       {"'4.4.001': api_access '* pods': uses the verb wildcard",
+        "'4.4.002': api_access 'read pods': unknown verb 'read'",
+        "'4.4.003': api_access 'get pods/log': resource 'pods/log' is not a lower-case plural",
+        "'4.4.004': api_access 'get /metrics': names both a URL and a resource",
+        "'4.4.005': api_access 'get /*/metrics': URL '/*/metrics' must start with '/' and may "
+        "only end in '*'"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << expected << "\n" << message;
+  }
+  EXPECT_EQ(message.find("'4.4.006'"), std::string::npos) << message;
 }
 
 }  // namespace

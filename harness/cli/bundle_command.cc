@@ -105,16 +105,6 @@ void PrintWritten(const std::string& path, const bundle::Bundle& built,
 
 }  // namespace
 
-void AddRunBundleFlags(CLI::App& run, RunOptions& options) {
-  run.add_option("--sign-key", options.sign_key,
-                 "sign the bundle with this PEM private key (ecdsa-p256 or ed25519, see keygen)");
-  run.add_option("--signer", options.signer,
-                 "sign the bundle with this command (run by /bin/sh): it reads the bytes to sign "
-                 "on stdin and prints the signature (base64 or raw) on stdout");
-  run.add_option("--declarations", options.declarations,
-                 "YAML file of vendor declarations for requirements no test can check");
-}
-
 Result<RunBundle> PrepareRunBundle(const RunOptions& options) {
   RunBundle prepared;
   auto signer = MakeSigner(options.sign_key, options.signer);
@@ -205,8 +195,13 @@ int RunVerify(const BundleCommands& commands) {
                  verified.error().message().c_str());
     return verified.error().code() == kExitUsage ? kExitUsage : kExitVerifyFailed;
   }
-  std::printf("Verified %s\n%s", commands.verify_bundle.c_str(),
-              bundle::RenderVerified(*verified).c_str());
+  auto rendered = bundle::RenderVerified(*verified);
+  if (!rendered) {
+    std::fprintf(stderr, "ra2cert verify: %s: FAILED: %s\n", commands.verify_bundle.c_str(),
+                 rendered.error().message().c_str());
+    return kExitVerifyFailed;
+  }
+  std::printf("Verified %s\n%s", commands.verify_bundle.c_str(), rendered->c_str());
   return 0;
 }
 

@@ -1,12 +1,17 @@
 #include "harness/cli/cli.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 #include "harness/catalogue/case_registry.h"
 #include "harness/catalogue/catalogue.h"
 #include "harness/catalogue/catalogue_listing.h"
+#include "harness/cli/cleanup_command.h"
 #include "harness/cli/commands.h"
+#include "harness/core/bounded_file.h"
 #include "harness/run/case_child.h"
+#include "harness/run/node_agent.h"
 
 #ifndef RA2CERT_VERSION
 #define RA2CERT_VERSION "0.0.0"
@@ -32,6 +37,44 @@ int List(const Selection& selection, const std::string& format) {
   return 0;
 }
 
+std::string CommandNames(const CLI::App& level) {
+  std::string names;
+  for (const CLI::App* sub : level.get_subcommands([](const CLI::App*) { return true; })) {
+    names += (names.empty() ? "" : ", ") + sub->get_name();
+  }
+  return names;
+}
+
+// CLI11 answers a mistyped command with "A subcommand is required" (or a list of unexpected
+// arguments): name the word it did not know and the commands it could have been.
+std::string UnknownCommand(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* level = &app;
+  std::string path;
+  for (int i = 1; i <= argc; ++i) {
+    if (i == argc) {
+      return level->get_require_subcommand_min() == 0
+                 ? ""
+                 : "a command is required after '" + (path.empty() ? "ra2cert" : path) +
+                       "'; commands: " + CommandNames(*level);
+    }
+    const std::string word = argv[i];
+    if (word.starts_with("-")) return "";
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : level->get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) {
+      return "unknown command '" + (path.empty() ? "" : path + " ") + PrintableExcerpt(word) +
+             "'; commands" + (path.empty() ? "" : " of " + path) + ": " + CommandNames(*level) +
+             " (see ra2cert --help)";
+    }
+    if (next->get_require_subcommand_min() == 0) return "";
+    path += (path.empty() ? "" : " ") + word;
+    level = next;
+  }
+  return "";
+}
+
 // The case-process entry point is not part of the user-facing command line.
 int CaseChild(int argc, char** argv) {
   std::string gtest_name, result_file;
@@ -42,6 +85,10 @@ int CaseChild(int argc, char** argv) {
   }
   if (gtest_name.empty() || result_file.empty())
     return UsageError("__case needs --gtest-name and --result-file");
+  for (const auto& definition : RegisteredCases()) {
+    if (definition.gtest_name == gtest_name && RunsThroughNodeAgents(definition.meta))
+      return RunCaseThroughNodeAgents(definition, result_file);
+  }
   return RunCaseChild(gtest_name, result_file);
 }
 }  // namespace
@@ -50,6 +97,12 @@ int CaseChild(int argc, char** argv) {
 int Main(int argc, char** argv) {
   using namespace cli;
   if (argc >= 2 && std::string(argv[1]) == "__case") return CaseChild(argc, argv);
+  // The scripts this binary starts pack it into the node agent's image
+  // (fixtures/images/node-agent): the agent must run this very harness.
+  if (std::error_code ec; std::getenv("RA2CERT_BINARY") == nullptr) {
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) ::setenv("RA2CERT_BINARY", self.c_str(), 0);
+  }
 
   CLI::App app{"ra2cert: certify a Kubernetes cluster against the Anuket RA2 (chapter 4)"};
   app.require_subcommand(1);
@@ -62,9 +115,9 @@ int Main(int argc, char** argv) {
   list->add_option("--section", list_selection.sections,
                    "only this RA2 section (repeatable), e.g. 4.4");
   list->add_option("--focus", list_selection.focus,
-                   "only cases whose 'id title' matches this regex");
+                   "only cases whose 'id title' matches this regex (RE2 syntax)");
   list->add_option("--skip", list_selection.skip,
-                   "leave out cases whose 'id title' matches this regex");
+                   "leave out cases whose 'id title' matches this regex (RE2 syntax)");
   list->add_option("--output,-o", list_format, "table, json or yaml");
 
   RunCommand run_command;
@@ -81,6 +134,10 @@ int Main(int argc, char** argv) {
   AddClusterCommands(app, cluster_command, cluster_up, cluster_down, cluster_status,
                      cluster_violate, cluster_restore);
 
+  RbacCommand rbac_command;
+  CLI::App* rbac = nullptr;
+  AddRbacCommand(app, rbac_command, rbac);
+
   std::string violations_format = "table";
   auto* violations = app.add_subcommand(
       "violations", "the seeded violations of the local cluster (negative controls)");
@@ -95,6 +152,12 @@ int Main(int argc, char** argv) {
   auto* images_list = images->add_subcommand("list", "print every image reference a run pulls");
   images_list->add_option("--image-registry", images_registry,
                           "registry the images are (to be) pushed to");
+  auto* images_push = images->add_subcommand(
+      "push", "build every image (the node agent included) and push it to a registry");
+  images_push
+      ->add_option("--image-registry", images_registry,
+                   "HOST:PORT of the registry (plain HTTP) the cluster pulls from")
+      ->required();
 
   std::string compare_before, compare_after;
   auto* compare = app.add_subcommand(
@@ -116,8 +179,13 @@ int Main(int argc, char** argv) {
   CLI::App *keygen = nullptr, *verify = nullptr, *remake_bundle = nullptr;
   AddBundleCommands(app, bundle_commands, keygen, verify, remake_bundle);
 
+  CleanupCommand cleanup_command;
+  auto* cleanup = AddCleanupCommand(app, cleanup_command);
+
   app.add_subcommand("version", "print the harness version");
 
+  if (std::string unknown = UnknownCommand(app, argc, argv); !unknown.empty())
+    return UsageError(unknown);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -138,13 +206,16 @@ int Main(int argc, char** argv) {
   if (cluster_status->parsed()) return RunClusterStatus(cluster_command);
   if (cluster_violate->parsed()) return RunClusterViolation(cluster_command, true);
   if (cluster_restore->parsed()) return RunClusterViolation(cluster_command, false);
+  if (rbac->parsed()) return RunRbac(rbac_command);
   if (violations_list->parsed()) return RunViolationsList(violations_format);
   if (images_list->parsed()) return RunImagesList(images_registry);
+  if (images_push->parsed()) return RunImagesPush(images_registry);
   if (keygen->parsed()) return RunKeygen(bundle_commands);
   if (verify->parsed()) return RunVerify(bundle_commands);
   if (remake_bundle->parsed()) return RunBundleCommand(bundle_commands);
   if (compare->parsed()) return RunCompare(compare_before, compare_after);
   if (report->parsed()) return RunReport(report_path);
+  if (cleanup->parsed()) return RunCleanup(cleanup_command);
   std::printf("ra2cert %s\n", RA2CERT_VERSION);
   return 0;
 }

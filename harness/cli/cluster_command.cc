@@ -109,3 +109,14 @@ int RunImagesList(const std::string& registry) {
 }
 
 }  // namespace ra2cert::cli
+
+namespace ra2cert::cli {
+int RunImagesPush(const std::string& registry) {
+  if (registry.empty()) return UsageError("images push needs --image-registry HOST:PORT");
+  if (auto pushed = PushImages(registry); !pushed) {
+    std::fprintf(stderr, "ra2cert: %s\n", pushed.error().message().c_str());
+    return kExitInfrastructure;
+  }
+  return 0;
+}
+}  // namespace ra2cert::cli

@@ -4,11 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "environments/local/local_cluster.h"
-#include "harness/config/run_options.h"
+#include "harness/config/run_settings.h"
 #include "reports/bundle/crypto.h"
 #include "reports/bundle/declarations.h"
 
@@ -30,23 +31,24 @@ struct BundleFlags {
   std::string sign_key, signer, declarations;  // --sign-key, --signer, --declarations
 };
 
-struct RunCommand {
-  RunOptions options;
+// The settings (harness/config/run_settings.h) and where they came from.
+struct RunCommand : RunSettings {
   std::string config_path;
-  bool local = false;
-  bool keep_cluster = false;
-  LocalClusterOptions local_options;
+  // Keys of the settings given as a flag or in the config file: a setting that does nothing
+  // in this run (--nodes without --local) is refused, not ignored.
+  std::set<std::string> given;
 };
 void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub);
 int RunRun(RunCommand& command, const CLI::App& sub);
 
 // Shared by `run` and `matrix` (run_command.cc).
-// --config, the selection, lanes, retries, reports, images and the bundle's flags.
-void AddCaseRunFlags(CLI::App& sub, RunCommand& command);
-// --nodes, --windows-nodes, --state-dir.
-void AddLocalClusterFlags(CLI::App& sub, RunCommand& command);
+// --config and a flag per setting of the table that the subcommand uses.
+void AddRunSettingFlags(CLI::App& sub, RunCommand& command, bool matrix);
 // Merges the config file under the flags given and validates the result.
 Status PrepareRunOptions(RunCommand& command, const CLI::App& sub);
+// --output-dir is (or can be made as) a directory this process can write: a usage error
+// if not, checked before any cluster is touched. Creates nothing.
+Status CheckOutputDirWritable(const std::string& dir);
 // Spins the local cluster up, runs the plan, writes the reports and the bundle, and tears
 // the cluster down (keeping its logs with the results). SIGINT/SIGTERM at any point,
 // spin-up included, ends in a torn-down cluster and exit 130.
@@ -72,8 +74,17 @@ int RunClusterDown(const ClusterCommand& command);
 int RunClusterStatus(const ClusterCommand& command);
 
 int RunImagesList(const std::string& registry);
+int RunImagesPush(const std::string& registry);
 // `violations list`: the seeded violations and the cases that must fail on each.
 int RunViolationsList(const std::string& format);
+
+// `rbac` (rbac_command.cc): the least-privilege role for the selected cases.
+struct RbacCommand {
+  Selection selection;
+  std::string service_account = "ra2cert/ra2cert", format = "yaml";
+};
+void AddRbacCommand(CLI::App& app, RbacCommand& command, CLI::App*& sub);
+int RunRbac(const RbacCommand& command);
 
 // The bundle (bundle_command.cc): `run` ends by writing one, signed when asked to.
 struct RunBundle {
@@ -81,7 +92,6 @@ struct RunBundle {
   std::optional<bundle::Declarations> declarations;
   std::vector<std::string> secrets;  // redacted from every member
 };
-void AddRunBundleFlags(CLI::App& run, RunOptions& options);
 // Before the run: loads the key, checks the declarations (errors are usage errors).
 Result<RunBundle> PrepareRunBundle(const RunOptions& options);
 void AddKubeconfigSecrets(RunBundle& prepared, const std::vector<std::string>& kubeconfigs);

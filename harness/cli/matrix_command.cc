@@ -78,24 +78,14 @@ void AddMatrixCommand(CLI::App& app, MatrixCommand& command, CLI::App*& sub) {
   sub->add_option("--k8s-versions", command.versions, "Kubernetes minors, e.g. 1.32,1.33,1.34")
       ->delimiter(',')
       ->required();
-  sub->add_option("--output-dir", command.run.options.output_dir,
-                  "matrix.json, matrix.html and one directory per version go here")
-      ->default_str("ra2cert-matrix");
   command.run.options.output_dir = "ra2cert-matrix";
-  AddLocalClusterFlags(*sub, command.run);
-  AddCaseRunFlags(*sub, command.run);
+  AddRunSettingFlags(*sub, command.run, true);
 }
 
 int RunMatrix(MatrixCommand& command, const CLI::App& sub) {
   if (auto prepared = PrepareRunOptions(command.run, sub); !prepared)
     return UsageError(prepared.error().message());
   const RunOptions& options = command.run.options;
-  if (!options.kubeconfig.empty() || !options.context.empty()) {
-    return UsageError("matrix certifies local clusters it spins up; the config file " +
-                      command.run.config_path + " sets kubeconfig/context: use `run` for those");
-  }
-  if (options.dry_run)
-    return UsageError("matrix has no dry run: `ra2cert run --dry-run` shows a plan");
   if (auto checked = CheckVersions(command.versions); !checked)
     return UsageError(checked.error().message());
   auto catalogue = BuildCatalogue(RegisteredCases(), BuiltinRequirements());
@@ -105,6 +95,8 @@ int RunMatrix(MatrixCommand& command, const CLI::App& sub) {
   // A bad key or declarations file should fail now, not after the first cluster.
   if (auto bundle = PrepareRunBundle(options); !bundle) return UsageError(bundle.error().message());
 
+  if (auto writable = CheckOutputDirWritable(options.output_dir); !writable)
+    return UsageError(writable.error().message());
   const fs::path dir = options.output_dir;
   std::error_code ec;
   fs::create_directories(dir, ec);

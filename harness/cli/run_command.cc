@@ -1,15 +1,21 @@
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <type_traits>
 
 #include "environments/environment.h"
 #include "harness/catalogue/case_registry.h"
 #include "harness/catalogue/catalogue.h"
 #include "harness/cli/commands.h"
+#include "harness/config/config_file.h"
 #include "harness/cri/cri_endpoints.h"
 #include "harness/results/verdicts.h"
 #include "harness/run/interrupt_watch.h"
+#include "harness/run/node_agent.h"
 #include "harness/run/orchestrator.h"
 #include "harness/tools/run_tool.h"
 #include "reports/console_reporter.h"
@@ -34,35 +40,92 @@ std::string Hostname() {
   return name;
 }
 
-// The file sets defaults; flags given on the command line win. A flag the subcommand
-// does not have (matrix has no --kubeconfig) takes the file's value, for the caller to judge.
+bool UsedBy(const RunSetting& setting, bool matrix) {
+  return !matrix || setting.use == SettingUse::kRunAndMatrix ||
+         setting.use == SettingUse::kLocalCluster;
+}
+
+bool IsMatrix(const CLI::App& sub) { return sub.get_name() == "matrix"; }
+
+std::string FlagOf(const RunSetting& setting) { return "--" + std::string(setting.key); }
+
+// CLI11 runs this on a number flag's text before converting it: the same parse and range
+// as the config file, so `--timeout-multiplier 1e308` or `nan` is refused with the range.
+CLI::Validator NumberCheck(const RunSetting& setting) {
+  return CLI::Validator(
+      [&setting](std::string& text) -> std::string {
+        auto number = ParseSettingNumber(setting, text);
+        return number ? std::string() : number.error().message();
+      },
+      RangeText(setting));
+}
+
+// A flag given with an empty value ("--kubeconfig ''") would silently mean "not given".
+Status RefuseEmptyFlags(const RunCommand& command, const CLI::App& sub) {
+  if (const CLI::Option* config = sub.get_option_no_throw("--config");
+      config != nullptr && config->count() > 0 && command.config_path.empty()) {
+    return Error("--config: the path is empty; name a YAML file or leave the flag out", 2);
+  }
+  for (const auto& setting : RunSettingTable()) {
+    const CLI::Option* option = sub.get_option_no_throw(FlagOf(setting));
+    if (option == nullptr || option->count() == 0) continue;
+    for (const auto& value : option->results()) {
+      if (value.empty()) {
+        return Error(FlagOf(setting) + ": the value is empty; give one or leave the flag out", 2);
+      }
+    }
+  }
+  return Ok();
+}
+
+// The file sets defaults; flags given on the command line win. A key the subcommand has
+// no use for (matrix has no kubeconfig) is refused with its line.
 Status MergeConfigFile(RunCommand& command, const CLI::App& sub) {
+  const bool matrix = IsMatrix(sub);
+  for (const auto& setting : RunSettingTable()) {
+    const CLI::Option* option = sub.get_option_no_throw(FlagOf(setting));
+    if (option != nullptr && option->count() > 0) command.given.insert(std::string(setting.key));
+  }
   if (command.config_path.empty()) return Ok();
-  RunOptions from_file;
-  if (auto status = ApplyConfigFile(command.config_path, from_file); !status) return status;
-  RunOptions& options = command.options;
-  auto keep_flag = [&](const char* flag, auto& target, const auto& file_value) {
-    const CLI::Option* option = sub.get_option_no_throw(flag);
-    if (option == nullptr || option->count() == 0) target = file_value;
-  };
-  keep_flag("--kubeconfig", options.kubeconfig, from_file.kubeconfig);
-  keep_flag("--context", options.context, from_file.context);
-  keep_flag("--profile", options.selection.profile, from_file.selection.profile);
-  keep_flag("--section", options.selection.sections, from_file.selection.sections);
-  keep_flag("--focus", options.selection.focus, from_file.selection.focus);
-  keep_flag("--skip", options.selection.skip, from_file.selection.skip);
-  keep_flag("--parallel", options.parallel, from_file.parallel);
-  keep_flag("--retries", options.retries, from_file.retries);
-  keep_flag("--timeout-multiplier", options.timeout_multiplier, from_file.timeout_multiplier);
-  keep_flag("--stop-grace", options.stop_grace_seconds, from_file.stop_grace_seconds);
-  keep_flag("--output-dir", options.output_dir, from_file.output_dir);
-  keep_flag("--junit-flavor", options.junit_flavor, from_file.junit_flavor);
-  keep_flag("--dry-run", options.dry_run, from_file.dry_run);
-  keep_flag("--image-registry", options.image_registry, from_file.image_registry);
-  keep_flag("--cri-endpoints", options.cri_endpoints, from_file.cri_endpoints);
-  keep_flag("--sign-key", options.sign_key, from_file.sign_key);
-  keep_flag("--signer", options.signer, from_file.signer);
-  keep_flag("--declarations", options.declarations, from_file.declarations);
+  RunSettings from_file;
+  auto keys = ApplyConfigFile(command.config_path, from_file);
+  if (!keys) return keys.error();
+  for (const ConfigKey& key : *keys) {
+    const RunSetting& setting = *key.setting;
+    if (!UsedBy(setting, matrix)) {
+      return Error(key.where +
+                       ": `matrix` certifies the local clusters it spins up and has no use for "
+                       "this `run` setting; remove it from the file or use `run`",
+                   2);
+    }
+    command.given.insert(std::string(setting.key));
+    const CLI::Option* option = sub.get_option_no_throw(FlagOf(setting));
+    if (option != nullptr && option->count() > 0) continue;
+    std::visit([&](auto field) { field(command) = field(from_file); }, setting.target);
+  }
+  return Ok();
+}
+
+// Settings that only shape the local cluster do nothing on an attached run, and the
+// attached cluster's settings nothing on a local one: refuse both rather than ignore them.
+Status RefuseIdleSettings(const RunCommand& command) {
+  for (const auto& key : command.given) {
+    const RunSetting* setting = FindRunSetting(key);
+    if (setting == nullptr || key == "local") continue;
+    const bool local_only =
+        setting->use == SettingUse::kLocalCluster || setting->use == SettingUse::kLocalRun;
+    if (!command.local && local_only) {
+      return Error(FlagOf(*setting) +
+                       " shapes the local cluster and does nothing without --local: add --local "
+                       "or leave it out",
+                   2);
+    }
+    if (command.local && setting->use == SettingUse::kAttachedRun && key != "dry-run") {
+      return Error(FlagOf(*setting) + " is for an attached cluster; --local spins up its own: " +
+                       "use one or the other",
+                   2);
+    }
+  }
   return Ok();
 }
 
@@ -98,20 +161,70 @@ void CopyComponentLogs(const std::string& logs_dir, const std::string& output_di
   }
 }
 
+// The image the node agents run (harness/run/node_agent.h), or why the CRI cases cannot
+// reach the nodes' runtimes: the agent comes from --image-registry, where
+// `ra2cert images push` puts it.
+Result<std::string> NodeAgentImage(const RunOptions& options,
+                                   const std::vector<std::string>& registry_images) {
+  if (options.no_node_agent) {
+    return Error(
+        "--no-node-agent: no node agent was started, so the nodes' container runtimes "
+        "were not reached over CRI and ra2.crt.002 is not verified");
+  }
+  if (options.image_registry.empty()) {
+    return Error(
+        "the nodes' CRI is reached through a node agent, whose image comes from "
+        "--image-registry, and none was given (push it with `ra2cert images push "
+        "--image-registry HOST:PORT`, or give --cri-endpoints)");
+  }
+  for (const auto& image : registry_images) {
+    if (image.find("/ra2cert/node-agent:") != std::string::npos) return image;
+  }
+  return Error("fixtures/images/images.sh lists no node-agent image");
+}
+
+// Without --cri-endpoints, an attached cluster's CRI is reached through node agents.
+void UseNodeAgents(const RunOptions& options, const std::vector<std::string>& registry_images,
+                   ClusterHandle& cluster) {
+  auto agent = NodeAgentImage(options, registry_images);
+  if (!agent) {
+    cluster.capabilities.absent["cri"] = agent.error().message();
+    return;
+  }
+  cluster.capabilities.present["cri"] = "through node agents running " + *agent;
+  cluster.capabilities.absent.erase("cri");
+  cluster.case_env[kNodeAgentImageVariable] = *agent;
+  if (!options.cri_socket.empty()) cluster.case_env[kNodeAgentSocketVariable] = options.cri_socket;
+}
+
 int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle cluster,
             const RunBundle& bundle, const std::string& component_logs = "") {
   const RunOptions& options = command.options;
+  std::vector<std::string> registry_images;  // listed once: each listing hashes the agent binary
   if (!options.image_registry.empty()) {
     auto images = RequiredImages(options.image_registry);
     if (!images) return EnvironmentError(Error(images.error().message(), kExitInfrastructure));
-    for (const auto& image : *images) {
+    registry_images = std::move(images).value();
+    for (const auto& image : registry_images) {
       if (image.find("/ra2cert/busybox:") != std::string::npos)
         cluster.case_env["RA2CERT_PROBE_IMAGE"] = image;
     }
   }
+  if (options.cri_endpoints.empty() && cluster.capabilities.Has("cluster") &&
+      !cluster.capabilities.Has("cri")) {
+    UseNodeAgents(options, registry_images, cluster);
+  }
   auto plan =
       BuildPlan(catalogue, options.selection, cluster.capabilities, options.timeout_multiplier);
   if (!plan) return UsageError(plan.error().message());
+  if (cluster.case_env.contains(kNodeAgentImageVariable)) {
+    // Through node agents a case also waits for their image and pods on every node.
+    for (auto& planned : plan->cases) {
+      const auto& needs = planned.definition->meta.needs;
+      if (std::find(needs.begin(), needs.end(), "cri") != needs.end())
+        planned.timeout += std::chrono::seconds(90);
+    }
+  }
   if (options.dry_run) return PrintPlan(*plan);
 
   RunResult header;
@@ -142,60 +255,73 @@ int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle
   std::printf("Results: %s, %s, logs in %s/logs\n", files.junit_path().c_str(),
               files.json_path().c_str(), options.output_dir.c_str());
   if (!component_logs.empty()) CopyComponentLogs(component_logs, options.output_dir);
-  return FinishRunBundle(bundle, command, cluster, run, RunExitCode(run));
+  const int run_code = RunExitCode(run);
+  // A bundle that cannot be written or signed is a fault of the harness's surroundings, never
+  // "a case failed": exit 3 whatever the cases did (an interrupt still wins).
+  const int bundle_code = FinishRunBundle(bundle, command, cluster, run, 0);
+  if (bundle_code != 0 && run_code != kExitInterrupted) return kExitInfrastructure;
+  return run_code;
 }
 }  // namespace
 
-void AddCaseRunFlags(CLI::App& sub, RunCommand& command) {
-  RunOptions& o = command.options;
-  sub.add_option("--config", command.config_path, "YAML file with any of the flags below as keys");
-  sub.add_option("--image-registry", o.image_registry,
-                 "registry that holds the ra2cert test images (see `ra2cert images list`)");
-  sub.add_option("--profile", o.selection.profile, "RA2 profile: basic or network-intensive");
-  sub.add_option("--section", o.selection.sections, "only this RA2 section (repeatable), e.g. 4.4");
-  sub.add_option("--focus", o.selection.focus, "only cases whose 'id title' matches this regex");
-  sub.add_option("--skip", o.selection.skip, "leave out cases whose 'id title' matches this regex");
-  sub.add_option("--parallel", o.parallel, "cases to run at once");
-  sub.add_option("--retries", o.retries, "rerun a failing case up to N times (then flaky)");
-  sub.add_option("--timeout-multiplier", o.timeout_multiplier, "scale every case's timeout");
-  sub.add_option("--stop-grace", o.stop_grace_seconds,
-                 "seconds a stopped case may clean up before it is killed");
-  sub.add_option("--junit-flavor", o.junit_flavor, "strict (Ant schema) or extended");
-  AddRunBundleFlags(sub, o);
-}
-
-void AddLocalClusterFlags(CLI::App& sub, RunCommand& command) {
-  sub.add_option("--nodes", command.local_options.nodes,
-                 "local cluster: number of nodes (default 2)");
-  sub.add_option("--windows-nodes", command.local_options.windows_nodes,
-                 "local cluster: simulated Windows workers (kwok; pods on them never run)");
-  sub.add_option("--state-dir", command.local_options.state_dir, "local cluster: its state");
-  sub.add_option("--violate", command.local_options.violate,
-                 "local cluster: seed these violations (NAME[,NAME...], see `ra2cert violations "
-                 "list`): a negative control, never a certification");
+void AddRunSettingFlags(CLI::App& sub, RunCommand& command, bool matrix) {
+  sub.add_option("--config", command.config_path,
+                 "YAML file whose keys are the flags below without their dashes (flags win)");
+  for (const auto& setting : RunSettingTable()) {
+    if (!UsedBy(setting, matrix)) continue;
+    const std::string flag = FlagOf(setting);
+    const std::string help(setting.help);
+    std::visit(
+        [&](auto field) {
+          using Value = std::remove_reference_t<decltype(field(command))>;
+          if constexpr (std::is_same_v<Value, bool>) {
+            sub.add_flag(flag, field(command), help);
+          } else if constexpr (std::is_arithmetic_v<Value>) {
+            sub.add_option(flag, field(command), help)->check(NumberCheck(setting));
+          } else {
+            sub.add_option(flag, field(command), help);
+          }
+        },
+        setting.target);
+  }
 }
 
 void AddRunCommand(CLI::App& app, RunCommand& command, CLI::App*& sub) {
-  RunOptions& o = command.options;
   sub = app.add_subcommand("run", "run the selected cases and write the reports");
-  sub->add_option("--kubeconfig", o.kubeconfig, "attach to the cluster of this kubeconfig");
-  sub->add_option("--context", o.context, "kubeconfig context to use");
-  sub->add_flag("--local", command.local, "spin up the local cluster, certify it, tear it down");
-  sub->add_flag("--keep-cluster", command.keep_cluster, "with --local: leave the cluster running");
-  sub->add_option("--k8s-version", command.local_options.kubernetes,
-                  "with --local: Kubernetes minor (1.32, 1.33 or 1.34)");
-  AddLocalClusterFlags(*sub, command);
-  sub->add_option("--output-dir", o.output_dir, "where junit.xml, results.json and logs go");
-  sub->add_option("--cri-endpoints", o.cri_endpoints,
-                  "attached cluster: the nodes' CRI sockets this machine reaches, "
-                  "NODE=unix:///path[,NODE=...] (the CRI cases run through them)");
-  sub->add_flag("--dry-run", o.dry_run, "print the plan and stop");
-  AddCaseRunFlags(*sub, command);
+  AddRunSettingFlags(*sub, command, false);
 }
 
 Status PrepareRunOptions(RunCommand& command, const CLI::App& sub) {
+  if (auto empty = RefuseEmptyFlags(command, sub); !empty) return empty;
   if (auto merged = MergeConfigFile(command, sub); !merged) return merged;
+  if (!IsMatrix(sub)) {
+    if (auto idle = RefuseIdleSettings(command); !idle) return idle;
+  }
+  if (auto in_range = CheckRanges(command); !in_range) return in_range;
   return command.options.Validate();
+}
+
+Status CheckOutputDirWritable(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const std::string fix = " (choose a directory you can write, or fix its permissions)";
+  // Nothing is created here: a usage error must leave no trace. The nearest part of the
+  // path that exists must be a directory this process may write (and so create in).
+  std::error_code ec;
+  fs::path existing = fs::absolute(dir, ec);
+  if (ec) return Error("--output-dir: '" + dir + "': " + ec.message(), 2);
+  while (!fs::exists(fs::symlink_status(existing, ec)) && existing.has_relative_path()) {
+    existing = existing.parent_path();
+  }
+  if (!fs::is_directory(existing, ec)) {
+    return Error("--output-dir: '" + dir + "': " + existing.string() + " is not a directory" + fix,
+                 2);
+  }
+  if (::access(existing.c_str(), W_OK | X_OK) != 0) {
+    return Error("--output-dir: cannot write into '" + existing.string() +
+                     "': " + std::strerror(errno) + fix,
+                 2);
+  }
+  return Ok();
 }
 
 int RunLocal(const RunCommand& command, const Catalogue& catalogue) {
@@ -252,21 +378,15 @@ int RunRun(RunCommand& command, const CLI::App& sub) {
   if (auto prepared = PrepareRunOptions(command, sub); !prepared)
     return UsageError(prepared.error().message());
   const RunOptions& options = command.options;
-  if (!command.local && !command.local_options.violate.empty()) {
-    return UsageError("--violate seeds violations into the local cluster: it needs --local");
-  }
-  if (command.local && !options.cri_endpoints.empty()) {
-    return UsageError("--cri-endpoints is for an attached cluster: --local finds its own sockets");
-  }
-  if (command.local && !options.kubeconfig.empty()) {
-    return UsageError(
-        "--local and --kubeconfig exclude each other: certify the local cluster or attach to one");
-  }
   auto catalogue = BuildCatalogue(RegisteredCases(), BuiltinRequirements());
   if (!catalogue) return UsageError(catalogue.error().message());
   // Check the selection before touching any cluster: a typo should not cost a spin-up.
   if (auto selected = SelectCases(*catalogue, options.selection); !selected) {
     return UsageError(selected.error().message());
+  }
+  if (!options.dry_run) {
+    if (auto writable = CheckOutputDirWritable(options.output_dir); !writable)
+      return UsageError(writable.error().message());
   }
   if (command.local) return RunLocal(command, *catalogue);
   auto bundle = PrepareRunBundle(options);

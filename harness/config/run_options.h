@@ -1,5 +1,6 @@
-// Every setting of `ra2cert run`, whether it came from the YAML config file or a flag
-// (flags win). Validate() names the flag or key at fault.
+// The settings of `ra2cert run` that do not concern the local cluster, whether they came
+// from the YAML config file (harness/config/config_file.h) or a flag (flags win).
+// Validate() names the flag at fault.
 #pragma once
 
 #include <string>
@@ -25,15 +26,14 @@ struct RunOptions {
   // The nodes' CRI sockets when this machine can reach them ("node=unix:///path,..."):
   // the CRI cases run through them on an attached cluster.
   std::string cri_endpoints;
+  // Without cri_endpoints, the CRI cases reach each node's runtime through a node agent pod
+  // (harness/run/node_agent.h) unless no_node_agent; cri_socket overrides its socket path.
+  bool no_node_agent = false;
+  std::string cri_socket;
   // The bundle's signing and vendor declarations (see `ra2cert keygen`).
   std::string sign_key, signer, declarations;
 
   Status Validate() const;
 };
-
-// Applies the keys of a YAML config file onto `options`. Keys are the long flag names
-// without dashes (`kubeconfig`, `parallel`, `sections`, ...); an unknown key, a wrong
-// type or unreadable YAML is an error naming the file, the key and its line.
-Status ApplyConfigFile(const std::string& path, RunOptions& options);
 
 }  // namespace ra2cert

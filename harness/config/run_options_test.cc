@@ -4,6 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
+
+#include "harness/config/config_file.h"
 
 namespace ra2cert {
 namespace {
@@ -25,14 +28,15 @@ class RunOptionsTest : public testing::Test {
 };
 
 TEST_F(RunOptionsTest, AppliesEveryKnownKey) {
-  RunOptions options;
+  RunSettings settings;
+  RunOptions& options = settings.options;
   const std::string path = Write(
       "kubeconfig: clusters/admin.conf\ncontext: lab\nprofile: network-intensive\n"
       "sections: [\"4.4\", \"4.5\"]\nfocus: CRI\nskip: slow\nparallel: 3\nretries: 2\n"
       "timeout-multiplier: 1.5\nstop-grace: 4\noutput-dir: out\njunit-flavor: extended\n"
       "dry-run: true\nimage-registry: mirror.lab:5000\nsign-key: keys/ra2cert.key\n"
       "signer: 'kms-sign --key lab'\ndeclarations: /etc/ra2cert/declared.yaml\n");
-  ASSERT_TRUE(ApplyConfigFile(path, options));
+  ASSERT_TRUE(ApplyConfigFile(path, settings));
   EXPECT_EQ(options.image_registry, "mirror.lab:5000");
   EXPECT_EQ(options.sign_key, (dir_ / "keys/ra2cert.key").string());
   EXPECT_EQ(options.signer, "kms-sign --key lab");
@@ -50,9 +54,9 @@ TEST_F(RunOptionsTest, AppliesEveryKnownKey) {
 }
 
 TEST_F(RunOptionsTest, UnknownKeyNamesFileKeyAndLine) {
-  RunOptions options;
+  RunSettings settings;
   const std::string path = Write("parallel: 2\nparalel: 3\n");
-  auto status = ApplyConfigFile(path, options);
+  auto status = ApplyConfigFile(path, settings);
   ASSERT_FALSE(status);
   EXPECT_NE(status.error().message().find(path + ":2: key 'paralel': unknown setting"),
             std::string::npos)
@@ -60,31 +64,62 @@ TEST_F(RunOptionsTest, UnknownKeyNamesFileKeyAndLine) {
 }
 
 TEST_F(RunOptionsTest, WrongTypeNamesKeyAndValue) {
-  RunOptions options;
-  auto status = ApplyConfigFile(Write("retries: many\n"), options);
+  RunSettings settings;
+  auto status = ApplyConfigFile(Write("retries: many\n"), settings);
   ASSERT_FALSE(status);
-  EXPECT_NE(status.error().message().find("key 'retries': expected a whole number, got 'many'"),
+  EXPECT_NE(status.error().message().find("key 'retries': 'many': expected a whole number"),
             std::string::npos)
       << status.error().message();
-  EXPECT_FALSE(ApplyConfigFile(Write("sections: {a: b}\n"), options));
-  EXPECT_FALSE(ApplyConfigFile(Write("- just\n- a list\n"), options));
-  EXPECT_FALSE(ApplyConfigFile(Write("key: [unclosed\n"), options));
+  EXPECT_EQ(status.error().code(), 2);
+  EXPECT_FALSE(ApplyConfigFile(Write("sections: {a: b}\n"), settings));
+  EXPECT_FALSE(ApplyConfigFile(Write("- just\n- a list\n"), settings));
+  EXPECT_FALSE(ApplyConfigFile(Write("key: [unclosed\n"), settings));
 }
 
 TEST_F(RunOptionsTest, MissingFileNamesTheFlag) {
-  RunOptions options;
-  auto status = ApplyConfigFile((dir_ / "nope.yaml").string(), options);
+  RunSettings settings;
+  auto status = ApplyConfigFile((dir_ / "nope.yaml").string(), settings);
   ASSERT_FALSE(status);
-  EXPECT_NE(status.error().message().find("--config: cannot read"), std::string::npos);
+  EXPECT_NE(status.error().message().find("--config file"), std::string::npos)
+      << status.error().message();
+  EXPECT_EQ(status.error().code(), 2);
 }
 
 TEST_F(RunOptionsTest, ValidateNamesTheFlag) {
   RunOptions options;
   options.parallel = 0;
-  EXPECT_NE(options.Validate().error().message().find("--parallel"), std::string::npos);
+  EXPECT_NE(options.Validate().error().message().find("--parallel: 0 is out of range"),
+            std::string::npos)
+      << options.Validate().error().message();
+  options = RunOptions{};
+  options.timeout_multiplier = 1e308;
+  EXPECT_NE(options.Validate().error().message().find("--timeout-multiplier"), std::string::npos);
+  options.timeout_multiplier = 1e-300;
+  EXPECT_FALSE(options.Validate());
+  options.timeout_multiplier = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_FALSE(options.Validate());
+  options = RunOptions{};
+  options.stop_grace_seconds = std::numeric_limits<double>::infinity();
+  EXPECT_NE(options.Validate().error().message().find("--stop-grace"), std::string::npos);
   options = RunOptions{};
   options.junit_flavor = "fancy";
   EXPECT_NE(options.Validate().error().message().find("--junit-flavor"), std::string::npos);
+}
+
+TEST_F(RunOptionsTest, CriSocketIsAnAbsolutePathForTheNodeAgentOnly) {
+  RunOptions options;
+  options.cri_socket = "/run/containerd/containerd.sock";
+  EXPECT_TRUE(options.Validate());
+  options.cri_socket = "run/containerd.sock";
+  EXPECT_NE(options.Validate().error().message().find("--cri-socket"), std::string::npos);
+  options.cri_socket = "/run/a.sock,n2=/x";
+  EXPECT_FALSE(options.Validate());
+  options.cri_socket = "/run/containerd/containerd.sock";
+  options.no_node_agent = true;
+  EXPECT_NE(options.Validate().error().message().find("--no-node-agent"), std::string::npos);
+  options.no_node_agent = false;
+  options.cri_endpoints = "n1=unix:///run/containerd/containerd.sock";
+  EXPECT_EQ(options.Validate().error().code(), 2);
 }
 
 }  // namespace

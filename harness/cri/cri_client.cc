@@ -162,6 +162,61 @@ FilesystemUsage FromProto(const pb::FilesystemUsage& in) {
   return out;
 }
 
+void ToProto(const SandboxConfig& in, pb::PodSandboxConfig* out) {
+  auto* metadata = out->mutable_metadata();
+  metadata->set_name(in.name);
+  metadata->set_uid(in.uid);
+  metadata->set_namespace_(in.namespace_);
+  metadata->set_attempt(in.attempt);
+  out->set_hostname(in.hostname);
+  out->set_log_directory(in.log_directory);
+  FromLabels(in.labels, out->mutable_labels());
+  FromLabels(in.annotations, out->mutable_annotations());
+  auto* linux = out->mutable_linux();
+  linux->set_cgroup_parent(in.cgroup_parent);
+  if (in.host_network) {
+    linux->mutable_security_context()->mutable_namespace_options()->set_network(pb::NODE);
+  }
+}
+
+void ToProto(const LinuxResources& in, pb::LinuxContainerResources* out) {
+  out->set_cpu_period(in.cpu_period);
+  out->set_cpu_quota(in.cpu_quota);
+  out->set_cpu_shares(in.cpu_shares);
+  out->set_memory_limit_in_bytes(in.memory_limit_in_bytes);
+}
+
+ContainerStats FromProto(const pb::ContainerStats& in) {
+  ContainerStats out;
+  out.id = in.attributes().id();
+  out.name = in.attributes().metadata().name();
+  out.labels = ToLabels(in.attributes().labels());
+  out.cpu_timestamp = in.cpu().timestamp();
+  if (in.cpu().has_usage_core_nano_seconds()) {
+    out.cpu_usage_core_nano_seconds = in.cpu().usage_core_nano_seconds().value();
+  }
+  out.memory_timestamp = in.memory().timestamp();
+  if (in.memory().has_working_set_bytes()) {
+    out.memory_working_set_bytes = in.memory().working_set_bytes().value();
+  }
+  if (in.has_writable_layer()) out.writable_layer = FromProto(in.writable_layer());
+  return out;
+}
+
+Image FromProto(const pb::Image& image) {
+  return {.id = image.id(),
+          .repo_tags = {image.repo_tags().begin(), image.repo_tags().end()},
+          .repo_digests = {image.repo_digests().begin(), image.repo_digests().end()},
+          .size = image.size()};
+}
+
+// A call whose response carries nothing: only whether it succeeded.
+template <typename Response>
+Status Done(const Result<Response>& response) {
+  if (!response) return response.error();
+  return Ok();
+}
+
 }  // namespace
 
 std::string_view ToString(SandboxState state) {
@@ -196,11 +251,13 @@ struct CriClient::Impl {
   std::unique_ptr<pb::RuntimeService::Stub> runtime;
   std::unique_ptr<pb::ImageService::Stub> images;
 
-  // Runs one unary call with a fresh context and the call deadline.
+  // Runs one unary call with a fresh context and the call deadline (`timeout` when given).
   template <typename Request, typename Response, typename Method>
-  Result<Response> Call(std::string_view rpc, Method method, const Request& request) {
+  Result<Response> Call(std::string_view rpc, Method method, const Request& request,
+                        std::optional<std::chrono::milliseconds> timeout = std::nullopt) {
+    const std::chrono::milliseconds limit = timeout.value_or(call_timeout);
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + call_timeout);
+    context.set_deadline(std::chrono::system_clock::now() + limit);
     Response response;
     const grpc::Status status = method(&context, request, &response);
     if (status.ok()) return response;
@@ -208,7 +265,7 @@ struct CriClient::Impl {
                           std::string(CodeName(status.error_code()));
     if (!status.error_message().empty()) message += ": " + status.error_message();
     if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-      message += " (no answer within " + std::to_string(call_timeout.count()) + " ms)";
+      message += " (no answer within " + std::to_string(limit.count()) + " ms)";
     }
     return Error(message, static_cast<int>(status.error_code()));
   }
@@ -367,12 +424,7 @@ Result<std::vector<Image>> CriClient::ListImages() {
       pb::ListImagesRequest{});
   if (!response) return response.error();
   std::vector<Image> out;
-  for (const auto& image : response->images()) {
-    out.push_back({.id = image.id(),
-                   .repo_tags = {image.repo_tags().begin(), image.repo_tags().end()},
-                   .repo_digests = {image.repo_digests().begin(), image.repo_digests().end()},
-                   .size = image.size()});
-  }
+  for (const auto& image : response->images()) out.push_back(FromProto(image));
   return out;
 }
 
@@ -389,6 +441,260 @@ Result<ImageFsInfo> CriClient::GetImageFsInfo() {
     out.container_filesystems.push_back(FromProto(fs));
   }
   return out;
+}
+
+Result<std::string> CriClient::RunPodSandbox(const SandboxConfig& config,
+                                             const std::string& handler,
+                                             std::chrono::milliseconds timeout) {
+  pb::RunPodSandboxRequest request;
+  ToProto(config, request.mutable_config());
+  request.set_runtime_handler(handler);
+  auto response = impl_->Call<pb::RunPodSandboxRequest, pb::RunPodSandboxResponse>(
+      "RuntimeService/RunPodSandbox",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->RunPodSandbox(c, q, r); },
+      request, timeout);
+  if (!response) return response.error();
+  return response->pod_sandbox_id();
+}
+
+Status CriClient::StopPodSandbox(const std::string& sandbox_id) {
+  pb::StopPodSandboxRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  return Done(impl_->Call<pb::StopPodSandboxRequest, pb::StopPodSandboxResponse>(
+      "RuntimeService/StopPodSandbox",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->StopPodSandbox(c, q, r); },
+      request));
+}
+
+Status CriClient::RemovePodSandbox(const std::string& sandbox_id) {
+  pb::RemovePodSandboxRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  return Done(impl_->Call<pb::RemovePodSandboxRequest, pb::RemovePodSandboxResponse>(
+      "RuntimeService/RemovePodSandbox",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->RemovePodSandbox(c, q, r); },
+      request));
+}
+
+Result<std::string> CriClient::CreateContainer(const std::string& sandbox_id,
+                                               const ContainerConfig& config,
+                                               const SandboxConfig& sandbox) {
+  pb::CreateContainerRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  auto* spec = request.mutable_config();
+  spec->mutable_metadata()->set_name(config.name);
+  spec->mutable_metadata()->set_attempt(config.attempt);
+  spec->mutable_image()->set_image(config.image);
+  for (const auto& arg : config.command) spec->add_command(arg);
+  for (const auto& arg : config.args) spec->add_args(arg);
+  FromLabels(config.labels, spec->mutable_labels());
+  FromLabels(config.annotations, spec->mutable_annotations());
+  spec->set_log_path(config.log_path);
+  ToProto(config.resources, spec->mutable_linux()->mutable_resources());
+  ToProto(sandbox, request.mutable_sandbox_config());
+  auto response = impl_->Call<pb::CreateContainerRequest, pb::CreateContainerResponse>(
+      "RuntimeService/CreateContainer",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->CreateContainer(c, q, r); },
+      request);
+  if (!response) return response.error();
+  return response->container_id();
+}
+
+Status CriClient::StartContainer(const std::string& container_id) {
+  pb::StartContainerRequest request;
+  request.set_container_id(container_id);
+  return Done(impl_->Call<pb::StartContainerRequest, pb::StartContainerResponse>(
+      "RuntimeService/StartContainer",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->StartContainer(c, q, r); },
+      request));
+}
+
+Status CriClient::StopContainer(const std::string& container_id, std::chrono::seconds grace) {
+  pb::StopContainerRequest request;
+  request.set_container_id(container_id);
+  request.set_timeout(grace.count());
+  return Done(impl_->Call<pb::StopContainerRequest, pb::StopContainerResponse>(
+      "RuntimeService/StopContainer",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->StopContainer(c, q, r); },
+      request, impl_->call_timeout + grace));
+}
+
+Status CriClient::RemoveContainer(const std::string& container_id) {
+  pb::RemoveContainerRequest request;
+  request.set_container_id(container_id);
+  return Done(impl_->Call<pb::RemoveContainerRequest, pb::RemoveContainerResponse>(
+      "RuntimeService/RemoveContainer",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->RemoveContainer(c, q, r); },
+      request));
+}
+
+Status CriClient::UpdateContainerResources(const std::string& container_id,
+                                           const LinuxResources& resources) {
+  pb::UpdateContainerResourcesRequest request;
+  request.set_container_id(container_id);
+  ToProto(resources, request.mutable_linux());
+  return Done(
+      impl_->Call<pb::UpdateContainerResourcesRequest, pb::UpdateContainerResourcesResponse>(
+          "RuntimeService/UpdateContainerResources",
+          [this](auto* c, const auto& q, auto* r) {
+            return impl_->runtime->UpdateContainerResources(c, q, r);
+          },
+          request));
+}
+
+Status CriClient::ReopenContainerLog(const std::string& container_id) {
+  pb::ReopenContainerLogRequest request;
+  request.set_container_id(container_id);
+  return Done(impl_->Call<pb::ReopenContainerLogRequest, pb::ReopenContainerLogResponse>(
+      "RuntimeService/ReopenContainerLog",
+      [this](auto* c, const auto& q, auto* r) {
+        return impl_->runtime->ReopenContainerLog(c, q, r);
+      },
+      request));
+}
+
+Result<ExecResult> CriClient::ExecSync(const std::string& container_id,
+                                       const std::vector<std::string>& cmd,
+                                       std::chrono::seconds timeout) {
+  pb::ExecSyncRequest request;
+  request.set_container_id(container_id);
+  for (const auto& arg : cmd) request.add_cmd(arg);
+  request.set_timeout(timeout.count());
+  auto response = impl_->Call<pb::ExecSyncRequest, pb::ExecSyncResponse>(
+      "RuntimeService/ExecSync",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->ExecSync(c, q, r); },
+      request, impl_->call_timeout + timeout);
+  if (!response) return response.error();
+  return ExecResult{
+      .out = response->stdout(), .err = response->stderr(), .exit_code = response->exit_code()};
+}
+
+Result<std::string> CriClient::Exec(const std::string& container_id,
+                                    const std::vector<std::string>& cmd) {
+  pb::ExecRequest request;
+  request.set_container_id(container_id);
+  for (const auto& arg : cmd) request.add_cmd(arg);
+  request.set_stdout(true);
+  request.set_stderr(true);
+  auto response = impl_->Call<pb::ExecRequest, pb::ExecResponse>(
+      "RuntimeService/Exec",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->Exec(c, q, r); }, request);
+  if (!response) return response.error();
+  return response->url();
+}
+
+Result<std::string> CriClient::Attach(const std::string& container_id) {
+  pb::AttachRequest request;
+  request.set_container_id(container_id);
+  request.set_stdout(true);
+  request.set_stderr(true);
+  auto response = impl_->Call<pb::AttachRequest, pb::AttachResponse>(
+      "RuntimeService/Attach",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->Attach(c, q, r); }, request);
+  if (!response) return response.error();
+  return response->url();
+}
+
+Result<std::string> CriClient::PortForward(const std::string& sandbox_id,
+                                           const std::vector<int32_t>& ports) {
+  pb::PortForwardRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  for (int32_t port : ports) request.add_port(port);
+  auto response = impl_->Call<pb::PortForwardRequest, pb::PortForwardResponse>(
+      "RuntimeService/PortForward",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->PortForward(c, q, r); },
+      request);
+  if (!response) return response.error();
+  return response->url();
+}
+
+Result<ContainerStats> CriClient::GetContainerStats(const std::string& container_id) {
+  pb::ContainerStatsRequest request;
+  request.set_container_id(container_id);
+  auto response = impl_->Call<pb::ContainerStatsRequest, pb::ContainerStatsResponse>(
+      "RuntimeService/ContainerStats",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->ContainerStats(c, q, r); },
+      request);
+  if (!response) return response.error();
+  return FromProto(response->stats());
+}
+
+Result<std::vector<ContainerStats>> CriClient::ListContainerStats(
+    const ContainerStatsFilter& filter) {
+  pb::ListContainerStatsRequest request;
+  auto* f = request.mutable_filter();
+  f->set_id(filter.id);
+  f->set_pod_sandbox_id(filter.pod_sandbox_id);
+  FromLabels(filter.labels, f->mutable_label_selector());
+  auto response = impl_->Call<pb::ListContainerStatsRequest, pb::ListContainerStatsResponse>(
+      "RuntimeService/ListContainerStats",
+      [this](auto* c, const auto& q, auto* r) {
+        return impl_->runtime->ListContainerStats(c, q, r);
+      },
+      request);
+  if (!response) return response.error();
+  std::vector<ContainerStats> out;
+  for (const auto& stats : response->stats()) out.push_back(FromProto(stats));
+  return out;
+}
+
+Result<PodSandboxStats> CriClient::GetPodSandboxStats(const std::string& sandbox_id) {
+  pb::PodSandboxStatsRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  auto response = impl_->Call<pb::PodSandboxStatsRequest, pb::PodSandboxStatsResponse>(
+      "RuntimeService/PodSandboxStats",
+      [this](auto* c, const auto& q, auto* r) { return impl_->runtime->PodSandboxStats(c, q, r); },
+      request);
+  if (!response) return response.error();
+  const pb::PodSandboxStats& in = response->stats();
+  PodSandboxStats out;
+  out.id = in.attributes().id();
+  out.name = in.attributes().metadata().name();
+  out.namespace_ = in.attributes().metadata().namespace_();
+  out.labels = ToLabels(in.attributes().labels());
+  out.cpu_timestamp = in.linux().cpu().timestamp();
+  if (in.linux().cpu().has_usage_core_nano_seconds()) {
+    out.cpu_usage_core_nano_seconds = in.linux().cpu().usage_core_nano_seconds().value();
+  }
+  out.memory_timestamp = in.linux().memory().timestamp();
+  if (in.linux().memory().has_working_set_bytes()) {
+    out.memory_working_set_bytes = in.linux().memory().working_set_bytes().value();
+  }
+  for (const auto& stats : in.linux().containers()) out.containers.push_back(FromProto(stats));
+  return out;
+}
+
+Result<std::optional<Image>> CriClient::ImageStatus(const std::string& image) {
+  pb::ImageStatusRequest request;
+  request.mutable_image()->set_image(image);
+  auto response = impl_->Call<pb::ImageStatusRequest, pb::ImageStatusResponse>(
+      "ImageService/ImageStatus",
+      [this](auto* c, const auto& q, auto* r) { return impl_->images->ImageStatus(c, q, r); },
+      request);
+  if (!response) return response.error();
+  if (!response->has_image()) return std::optional<Image>();
+  return std::optional<Image>(FromProto(response->image()));
+}
+
+Result<std::string> CriClient::PullImage(const std::string& image, const SandboxConfig& sandbox,
+                                         std::chrono::milliseconds timeout) {
+  pb::PullImageRequest request;
+  request.mutable_image()->set_image(image);
+  ToProto(sandbox, request.mutable_sandbox_config());
+  auto response = impl_->Call<pb::PullImageRequest, pb::PullImageResponse>(
+      "ImageService/PullImage",
+      [this](auto* c, const auto& q, auto* r) { return impl_->images->PullImage(c, q, r); },
+      request, timeout);
+  if (!response) return response.error();
+  return response->image_ref();
+}
+
+Status CriClient::RemoveImage(const std::string& image) {
+  pb::RemoveImageRequest request;
+  request.mutable_image()->set_image(image);
+  return Done(impl_->Call<pb::RemoveImageRequest, pb::RemoveImageResponse>(
+      "ImageService/RemoveImage",
+      [this](auto* c, const auto& q, auto* r) { return impl_->images->RemoveImage(c, q, r); },
+      request));
 }
 
 }  // namespace ra2cert::cri

@@ -128,6 +128,61 @@ struct ImageFsInfo {
   std::vector<FilesystemUsage> image_filesystems, container_filesystems;
 };
 
+// --- The write path (what the kubelet asks of a runtime to run a pod)
+
+// What RunPodSandbox gets: the pod's identity, where its container logs go, and who owns
+// it (labels). The sandbox joins the pod network (CNI) unless `host_network`.
+struct SandboxConfig {
+  std::string name, uid, namespace_;  // the metadata; (name, uid, namespace_, attempt) unique
+  uint32_t attempt = 0;
+  std::string hostname;
+  std::string log_directory;  // absolute, on the node; container log paths are relative to it
+  Labels labels, annotations;
+  std::string cgroup_parent;  // empty: the runtime's default
+  bool host_network = false;
+};
+
+// Linux resource limits (CreateContainer, UpdateContainerResources); 0 leaves one unset.
+struct LinuxResources {
+  int64_t cpu_period = 0, cpu_quota = 0, cpu_shares = 0, memory_limit_in_bytes = 0;
+};
+
+struct ContainerConfig {
+  std::string name;
+  uint32_t attempt = 0;
+  std::string image;  // a reference the runtime has pulled, or an image id
+  std::vector<std::string> command, args;
+  Labels labels, annotations;
+  std::string log_path;  // relative to the sandbox's log_directory
+  LinuxResources resources;
+};
+
+struct ExecResult {
+  std::string out, err;  // the command's stdout and stderr
+  int32_t exit_code = 0;
+};
+
+struct ContainerStats {
+  std::string id, name;
+  Labels labels;
+  int64_t cpu_timestamp = 0, memory_timestamp = 0;  // ns since the epoch; 0: not reported
+  std::optional<uint64_t> cpu_usage_core_nano_seconds, memory_working_set_bytes;
+  std::optional<FilesystemUsage> writable_layer;
+};
+
+struct PodSandboxStats {
+  std::string id, name, namespace_;
+  Labels labels;
+  int64_t cpu_timestamp = 0, memory_timestamp = 0;
+  std::optional<uint64_t> cpu_usage_core_nano_seconds, memory_working_set_bytes;
+  std::vector<ContainerStats> containers;
+};
+
+struct ContainerStatsFilter {
+  std::string id, pod_sandbox_id;
+  Labels labels;
+};
+
 class CriClient {
  public:
   // Opens a channel to `endpoint` ("unix:///abs/path", or an absolute path) and waits at
@@ -149,9 +204,43 @@ class CriClient {
   Result<SandboxStatus> PodSandboxStatus(const std::string& sandbox_id, bool verbose = false);
   Result<std::vector<Container>> ListContainers(const ContainerFilter& filter = {});
   Result<ContainerStatus> GetContainerStatus(const std::string& container_id, bool verbose = false);
+  // Sandboxes. Stop and Remove of an id the runtime does not know succeed (CRI: both are
+  // idempotent). `handler` empty: the runtime's default handler.
+  Result<std::string> RunPodSandbox(const SandboxConfig& config, const std::string& handler,
+                                    std::chrono::milliseconds timeout);
+  ra2cert::Status StopPodSandbox(const std::string& sandbox_id);
+  ra2cert::Status RemovePodSandbox(const std::string& sandbox_id);
+  // Containers
+  Result<std::string> CreateContainer(const std::string& sandbox_id, const ContainerConfig& config,
+                                      const SandboxConfig& sandbox);
+  ra2cert::Status StartContainer(const std::string& container_id);
+  ra2cert::Status StopContainer(const std::string& container_id, std::chrono::seconds grace);
+  ra2cert::Status RemoveContainer(const std::string& container_id);
+  ra2cert::Status UpdateContainerResources(const std::string& container_id,
+                                           const LinuxResources& resources);
+  ra2cert::Status ReopenContainerLog(const std::string& container_id);
+  // Runs `cmd` in the container and waits for it; the runtime ends it after `timeout`
+  // (0: never), and the call's own deadline is `timeout` plus the call timeout.
+  Result<ExecResult> ExecSync(const std::string& container_id, const std::vector<std::string>& cmd,
+                              std::chrono::seconds timeout);
+  // The URLs of the runtime's streaming server for an exec, an attach, a port forward.
+  Result<std::string> Exec(const std::string& container_id, const std::vector<std::string>& cmd);
+  Result<std::string> Attach(const std::string& container_id);
+  Result<std::string> PortForward(const std::string& sandbox_id, const std::vector<int32_t>& ports);
+  // Stats
+  Result<ContainerStats> GetContainerStats(const std::string& container_id);
+  Result<std::vector<ContainerStats>> ListContainerStats(const ContainerStatsFilter& filter = {});
+  Result<PodSandboxStats> GetPodSandboxStats(const std::string& sandbox_id);
+
   // ImageService
   Result<std::vector<Image>> ListImages();
   Result<ImageFsInfo> GetImageFsInfo();
+  // nullopt: the runtime does not have the image.
+  Result<std::optional<Image>> ImageStatus(const std::string& image);
+  // Returns the runtime's reference of the pulled image (containerd: its id).
+  Result<std::string> PullImage(const std::string& image, const SandboxConfig& sandbox,
+                                std::chrono::milliseconds timeout);
+  ra2cert::Status RemoveImage(const std::string& image);
 
  private:
   struct Impl;

@@ -5,13 +5,15 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <fstream>
+#include <memory>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <thread>
 
+#include "harness/core/bounded_file.h"
+#include "harness/kube/credential_text.h"
 #include "harness/kube/exec_credential.h"
+#include "harness/kube/tls_material.h"
 
 namespace ra2cert::kube {
 namespace {
@@ -25,6 +27,136 @@ void GlobalInit() {
 struct UrlParts {
   std::string scheme, host, port, prefix;
 };
+
+// The field a message names; access from outside a kubeconfig has no field.
+std::string FieldOf(const std::string& where, const char* field) {
+  return where.empty() ? std::string(field) : where + "." + field;
+}
+
+// A server URL libcurl will take as the kubeconfig means it: parsed by libcurl's own URL
+// parser, with a port in range.
+Status CheckServerUrl(const std::string& server, const std::string& where) {
+  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), curl_url_cleanup);
+  const std::string shown = PrintableExcerpt(server, 200);
+  // Control characters and bytes that are not UTF-8 text have no place in a URL; what
+  // PrintableExcerpt would escape is exactly that.
+  if (server.find(' ') != std::string::npos || PrintableExcerpt(server, server.size()) != server) {
+    return Error(where + ": '" + shown +
+                     "' contains a space, a control character or bytes that are not UTF-8 text",
+                 2);
+  }
+  if (const CURLUcode code = curl_url_set(url.get(), CURLUPART_URL, server.c_str(), 0); code) {
+    return Error(where + ": '" + shown + "' is not a valid URL (" + curl_url_strerror(code) +
+                     "); write it as https://HOST:PORT",
+                 2);
+  }
+  char* port = nullptr;
+  if (curl_url_get(url.get(), CURLUPART_PORT, &port, 0) == CURLUE_OK && port) {
+    const std::string text = port;
+    curl_free(port);
+    if (text.empty() || text.size() > 5 ||
+        text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1 ||
+        std::stoi(text) > 65535) {
+      return Error(where + ": '" + shown + "' has port " + text +
+                       ", outside 1-65535; write it as https://HOST:PORT",
+                   2);
+    }
+  }
+  return Ok();
+}
+
+// kubectl accepts http, https and socks5 proxies; libcurl speaks those and socks5h.
+Status CheckProxyUrl(const std::string& proxy, const std::string& where) {
+  const std::string shown = PrintableExcerpt(proxy, 200);
+  const auto scheme_end = proxy.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : proxy.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https" && scheme != "socks5" && scheme != "socks5h") {
+    return Error(
+        where + ": '" + shown + "': " +
+            (scheme.empty() ? "no scheme" : "the scheme '" + PrintableExcerpt(scheme) + "'") +
+            " is not supported; use http://, https://, socks5:// or socks5h://",
+        2);
+  }
+  const std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), curl_url_cleanup);
+  if (const CURLUcode code =
+          curl_url_set(url.get(), CURLUPART_URL, proxy.c_str(), CURLU_NON_SUPPORT_SCHEME);
+      code) {
+    return Error(where + ": '" + shown + "' is not a valid URL (" + curl_url_strerror(code) + ")",
+                 2);
+  }
+  return Ok();
+}
+
+// The token of a tokenFile, read on every request so that a rotated token is picked up.
+Result<std::string> ReadTokenFile(const ClusterAccess& access) {
+  const std::string where = FieldOf(access.user_where, "tokenFile");
+  auto content = ReadBoundedFile(access.token_file, kConfigFileLimit, "token file");
+  if (!content) {
+    return Error(where + ": " + content.error().message() +
+                     "; create the file or fix the path in the kubeconfig",
+                 2);
+  }
+  std::string token = TokenFromFile(std::move(content).value());
+  if (auto status = CheckHeaderValue(token, where + " (" + access.token_file + ")"); !status)
+    return status.error();
+  return token;
+}
+
+// Everything a connection needs is checked before the first request: a broken
+// kubeconfig is a configuration error naming its field, not an unanswering cluster.
+Status ValidateAccess(ClusterAccess& access) {
+  const std::string server_where = FieldOf(access.cluster_where, "server");
+  if (auto status = CheckServerUrl(access.server, server_where); !status) return status;
+  if (!access.proxy_url.empty()) {
+    if (auto status = CheckProxyUrl(access.proxy_url, FieldOf(access.cluster_where, "proxy-url"));
+        !status)
+      return status;
+  }
+  if (!access.ca_pem.empty()) {
+    const std::string where = access.ca_where.empty()
+                                  ? FieldOf(access.cluster_where, "certificate-authority")
+                                  : access.ca_where;
+    if (auto status = CheckCertificateBundle(access.ca_pem, where); !status) return status;
+  }
+  if (!access.client_key_pem.empty()) {
+    const std::string key_where = access.client_key_where.empty()
+                                      ? FieldOf(access.user_where, "client-key")
+                                      : access.client_key_where;
+    const std::string certificate_where = access.client_certificate_where.empty()
+                                              ? FieldOf(access.user_where, "client-certificate")
+                                              : access.client_certificate_where;
+    auto key = NormalizePrivateKey(access.client_key_pem, key_where);
+    if (!key) return key.error();
+    if (auto status = CheckKeyMatchesCertificate(access.client_certificate_pem, *key,
+                                                 certificate_where, key_where);
+        !status)
+      return status;
+    std::fill(access.client_key_pem.begin(), access.client_key_pem.end(), '\0');
+    access.client_key_pem = std::move(key).value();
+  }
+  const std::pair<const std::string*, const char*> values[] = {{&access.token, "token"},
+                                                               {&access.username, "username"},
+                                                               {&access.password, "password"},
+                                                               {&access.impersonate, "as"},
+                                                               {&access.impersonate_uid, "as-uid"}};
+  for (const auto& [value, field] : values) {
+    if (auto status = CheckHeaderValue(*value, FieldOf(access.user_where, field)); !status)
+      return status;
+  }
+  for (const auto& group : access.impersonate_groups) {
+    if (auto status = CheckHeaderValue(group, FieldOf(access.user_where, "as-groups")); !status)
+      return status;
+  }
+  if (!access.token_file.empty()) {
+    if (auto token = ReadTokenFile(access); !token) return token.error();
+  }
+  if (access.username.find(':') != std::string::npos) {
+    return Error(FieldOf(access.user_where, "username") +
+                     ": contains ':', which basic authentication cannot carry",
+                 2);
+  }
+  return Ok();
+}
 
 Result<UrlParts> SplitServer(const std::string& server) {
   UrlParts parts;
@@ -63,7 +195,6 @@ bool RetryableTransport(CURLcode code) {
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_OPERATION_TIMEDOUT:
     case CURLE_SSL_CONNECT_ERROR:
       return true;
     default:
@@ -80,6 +211,11 @@ struct Transfer {
   HttpResponse* response = nullptr;
   const std::function<bool(std::string_view)>* on_data = nullptr;
   bool stopped_by_callback = false;
+  std::size_t max_body = 0;
+  std::chrono::milliseconds response_timeout{0};
+  Clock::time_point started = Clock::now();
+  bool headers_seen = false;
+  std::string failure;  // why a callback aborted the transfer, for the error message
 };
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
@@ -92,8 +228,25 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     }
     return bytes;
   }
+  if (transfer->response->body.size() + bytes > transfer->max_body) {
+    transfer->failure = "the API server sent more than " + std::to_string(transfer->max_body) +
+                        " bytes, the most ra2cert accepts for one response";
+    return 0;  // aborts the transfer
+  }
   transfer->response->body.append(data, bytes);
   return bytes;
+}
+
+// Called by libcurl about once a second: a server that sends no response headers within
+// the response timeout is not answering, whatever kind of request it is.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (!transfer->headers_seen && Clock::now() - transfer->started > transfer->response_timeout) {
+    transfer->failure = "the API server sent no response within " +
+                        std::to_string(transfer->response_timeout.count() / 1000) + " s";
+    return 1;  // aborts the transfer
+  }
+  return 0;
 }
 
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
@@ -105,6 +258,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     if (space != std::string::npos)
       transfer->response->status = std::atol(line.c_str() + space + 1);
     transfer->response->headers.clear();
+    transfer->headers_seen = true;
     return bytes;
   }
   const auto colon = line.find(':');
@@ -165,15 +319,9 @@ struct ApiConnection::Impl {
     credential.client_key_pem = access.client_key_pem;
     credential.token = access.token;
     if (!access.token_file.empty()) {
-      std::ifstream in(access.token_file);
-      if (!in) return Error("tokenFile '" + access.token_file + "' cannot be read");
-      std::stringstream text;
-      text << in.rdbuf();
-      credential.token = text.str();
-      while (!credential.token.empty() &&
-             std::isspace(static_cast<unsigned char>(credential.token.back()))) {
-        credential.token.pop_back();
-      }
+      auto token = ReadTokenFile(access);
+      if (!token) return token.error();
+      credential.token = std::move(token).value();
     }
     if (!access.exec) return credential;
     std::lock_guard lock(state);
@@ -197,7 +345,11 @@ struct ApiConnection::Impl {
                        const std::function<bool(std::string_view)>* on_data, CURLcode& code,
                        std::string& curl_error, bool& stopped) {
     HttpResponse response;
-    Transfer transfer{&response, on_data, false};
+    Transfer transfer;
+    transfer.response = &response;
+    transfer.on_data = on_data;
+    transfer.max_body = options.max_response_bytes;
+    transfer.response_timeout = options.response_timeout;
     CURL* curl = curl_easy_init();
     char error_buffer[CURL_ERROR_SIZE] = {};
     const std::string url_text = UrlFor(request.path);
@@ -211,6 +363,16 @@ struct ApiConnection::Impl {
     if (request.timeout.count() > 0) {
       curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
     }
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+    if (!on_data) {
+      // A body that stops arriving: streams may idle, single responses may not.
+      curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+      curl_easy_setopt(
+          curl, CURLOPT_LOW_SPEED_TIME,
+          static_cast<long>(std::max<long long>(1, options.response_timeout.count() / 1000)));
+    }
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
@@ -223,7 +385,8 @@ struct ApiConnection::Impl {
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));
     }
-    // TLS material as blobs: libcurl copies them, nothing touches the disk.
+    // TLS material as blobs: libcurl copies them, nothing touches the disk. The key was
+    // parsed and re-encoded unencrypted by ValidateAccess (or the exec plugin's parser).
     curl_blob ca{const_cast<char*>(access.ca_pem.data()), access.ca_pem.size(), CURL_BLOB_COPY};
     if (!access.ca_pem.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
     if (access.insecure_skip_tls_verify) {
@@ -249,8 +412,19 @@ struct ApiConnection::Impl {
       curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect_to);
     }
     if (!access.proxy_url.empty()) curl_easy_setopt(curl, CURLOPT_PROXY, access.proxy_url.c_str());
+    if (!access.username.empty() || !access.password.empty()) {
+      curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+      curl_easy_setopt(curl, CURLOPT_USERNAME, access.username.c_str());
+      curl_easy_setopt(curl, CURLOPT_PASSWORD, access.password.c_str());
+    }
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, ("Accept: " + request.accept).c_str());
+    if (!access.impersonate.empty())
+      headers = curl_slist_append(headers, ("Impersonate-User: " + access.impersonate).c_str());
+    if (!access.impersonate_uid.empty())
+      headers = curl_slist_append(headers, ("Impersonate-Uid: " + access.impersonate_uid).c_str());
+    for (const auto& group : access.impersonate_groups)
+      headers = curl_slist_append(headers, ("Impersonate-Group: " + group).c_str());
     if (!request.body.empty())
       headers = curl_slist_append(headers, ("Content-Type: " + request.content_type).c_str());
     headers = curl_slist_append(headers, "User-Agent: ra2cert");
@@ -269,7 +443,9 @@ struct ApiConnection::Impl {
       curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
       response.status = status;
     }
-    curl_error = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+    curl_error = !transfer.failure.empty() ? transfer.failure
+                 : error_buffer[0]         ? error_buffer
+                                           : curl_easy_strerror(code);
     if (debug) {
       std::fprintf(stderr, "kube: %s %s -> %ld%s in %lld ms\n", request.method.c_str(),
                    url_text.c_str(), response.status,
@@ -343,6 +519,7 @@ struct ApiConnection::Impl {
 Result<std::shared_ptr<ApiConnection>> ApiConnection::Open(ClusterAccess access,
                                                            ConnectionOptions options) {
   GlobalInit();
+  if (auto status = ValidateAccess(access); !status) return status.error();
   auto url = SplitServer(access.server);
   if (!url) return url.error();
   auto impl = std::make_unique<Impl>();

@@ -37,7 +37,15 @@ struct ConnectionOptions {
   double qps = 50;
   int burst = 300;
   int max_attempts = 5;
+  // TCP connect and TLS handshake together. A timed-out connection is not retried: a peer
+  // that accepts and then says nothing would otherwise cost max_attempts times this.
   std::chrono::milliseconds connect_timeout{10000};
+  // A server that sends no response headers this long after the connection is up is
+  // not answering; a request (not a stream) that then receives nothing for this long
+  // has stalled. Streams may idle once their headers have arrived (quiet watches do).
+  std::chrono::milliseconds response_timeout{15000};
+  // The most a response body (not a stream) may hold: a list of 10^5 objects fits.
+  std::size_t max_response_bytes = 64u << 20;
 };
 
 class ApiConnection {

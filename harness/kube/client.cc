@@ -77,13 +77,24 @@ Result<Client> Client::ForCase() {
   if (!kubeconfig || !*kubeconfig) {
     return Error("this case process was given no cluster (RA2CERT_KUBECONFIG is not set)");
   }
+  // A case run by the node agent inside a pod talks to the API with the pod's service account.
+  if (std::string(kubeconfig) == kInClusterKubeconfig) {
+    auto access = InClusterAccess(kServiceAccountDir);
+    if (!access) return access.error();
+    return Connect(std::move(access).value());
+  }
+  return FromCaseCluster(kubeconfig, context ? context : "");
+}
+
+Result<Client> Client::FromCaseCluster(const std::string& kubeconfig_list,
+                                       const std::string& context) {
   std::vector<std::string> paths;
-  std::stringstream list(kubeconfig);
+  std::stringstream list(kubeconfig_list);
   std::string item;
   while (std::getline(list, item, ':')) paths.push_back(item);
   auto config = LoadKubeconfigs(paths, true);
   if (!config) return config.error();
-  auto access = ResolveContext(*config, context ? context : "");
+  auto access = ResolveContext(*config, context);
   if (!access) return access.error();
   return Connect(std::move(access).value());
 }

@@ -34,6 +34,9 @@ struct ObjectList {
   std::string resource_version;  // of the list, to watch from
 };
 
+inline constexpr char kInClusterKubeconfig[] = "in-cluster";
+inline constexpr char kServiceAccountDir[] = "/var/run/secrets/kubernetes.io/serviceaccount";
+
 class Client {
  public:
   static Result<Client> Connect(ClusterAccess access, ConnectionOptions options = {});
@@ -41,8 +44,13 @@ class Client {
   static Result<Client> FromKubeconfig(const std::string& path, const std::string& context,
                                        ConnectionOptions options = {});
   // Inside a case process: the cluster the orchestrator handed over
-  // (RA2CERT_KUBECONFIG, RA2CERT_CONTEXT).
+  // (RA2CERT_KUBECONFIG, RA2CERT_CONTEXT); RA2CERT_KUBECONFIG=in-cluster: the service
+  // account of the pod it runs in (the node agent).
   static Result<Client> ForCase();
+  // What ForCase does with the two values the orchestrator hands its case processes
+  // (a ':'-separated kubeconfig list and a context, empty for the current one).
+  static Result<Client> FromCaseCluster(const std::string& kubeconfig_list,
+                                        const std::string& context);
 
   const std::string& default_namespace() const { return access().namespace_; }
   const ClusterAccess& access() const { return connection_->access(); }

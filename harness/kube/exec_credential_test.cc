@@ -1,6 +1,7 @@
 #include "harness/kube/exec_credential.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -62,6 +63,85 @@ TEST(ExecCredentialTest, RunsThePluginWithExecInfoAndEnv) {
   ASSERT_FALSE(slow);
   EXPECT_NE(slow.error().message().find("did not finish"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+class ExecPluginTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ra2cert-exec-plugin-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  ExecConfig Plugin(const std::string& body) {
+    const auto script = dir_ / ("plugin-" + std::to_string(++count_) + ".sh");
+    std::ofstream(script) << "#!/bin/sh\n" << body;
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+    ExecConfig exec;
+    exec.command = script.string();
+    exec.source = "k.yaml: users[u].user.exec";
+    return exec;
+  }
+  std::filesystem::path dir_;
+  int count_ = 0;
+};
+
+TEST_F(ExecPluginTest, APluginThatPrintsForeverIsStoppedAtTheLimit) {
+  for (const char* body : {"exec cat /dev/zero\n", "exec cat /dev/zero >&2\n"}) {
+    const auto started = std::chrono::steady_clock::now();
+    auto credential = RunExecPlugin(Plugin(body), "", "");
+    ASSERT_FALSE(credential);
+    EXPECT_EQ(credential.error().code(), 2);
+    EXPECT_NE(credential.error().message().find("printed more than 1048576 bytes"),
+              std::string::npos)
+        << credential.error().message();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  }
+}
+
+TEST_F(ExecPluginTest, AFailingPluginIsReportedWithItsStderr) {
+  auto credential =
+      RunExecPlugin(Plugin("echo 'login expired: run sso-login' >&2\nexit 3\n"), "", "");
+  ASSERT_FALSE(credential);
+  EXPECT_EQ(credential.error().code(), 2);
+  const std::string& message = credential.error().message();
+  EXPECT_NE(message.find("k.yaml: users[u].user.exec"), std::string::npos) << message;
+  EXPECT_NE(message.find("exited with code 3"), std::string::npos) << message;
+  EXPECT_NE(message.find("login expired: run sso-login"), std::string::npos) << message;
+}
+
+TEST_F(ExecPluginTest, ThePluginReadsNothingFromUsAndWritesToPipes) {
+  // stdin is /dev/null; stdout and stderr are pipes to us, never our own descriptors.
+  auto credential =
+      RunExecPlugin(Plugin("[ \"$(readlink /proc/$$/fd/0)\" = /dev/null ] || exit 4\n"
+                           "readlink /proc/$$/fd/2 | grep -q '^pipe:' || exit 5\n"
+                           "echo '{\"kind\":\"ExecCredential\",\"status\":{\"token\":\"t\"}}'\n"),
+                    "", "");
+  ASSERT_TRUE(credential) << credential.error().message();
+  EXPECT_EQ(credential->token, "t");
+}
+
+TEST(ExecCredentialTest, RefusesTheWrongApiVersionAndUnsafeTokens) {
+  const std::string v1 = "client.authentication.k8s.io/v1";
+  auto wrong = ParseExecCredential(
+      R"({"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential",
+          "status":{"token":"abc"}})",
+      "src", v1);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code(), 2);
+  EXPECT_NE(wrong.error().message().find("apiVersion"), std::string::npos);
+  EXPECT_TRUE(ParseExecCredential(
+      R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
+          "status":{"token":"abc"}})",
+      "src", v1));
+  auto injected = ParseExecCredential(
+      R"({"kind":"ExecCredential","status":{"token":"abc\r\nX-Injected: 1"}})", "src", v1);
+  ASSERT_FALSE(injected);
+  EXPECT_NE(injected.error().message().find("src: status.token"), std::string::npos)
+      << injected.error().message();
+  auto no_token = ParseExecCredential(R"({"kind":"ExecCredential","status":{"token":""}})", "src");
+  ASSERT_FALSE(no_token);
+  EXPECT_EQ(no_token.error().code(), 2);
 }
 
 }  // namespace

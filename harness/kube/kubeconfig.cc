@@ -4,22 +4,18 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
+#include "harness/core/bounded_file.h"
+#include "harness/core/yaml_text.h"
 #include "harness/kube/base64.h"
 
 namespace ra2cert::kube {
 namespace {
 namespace fs = std::filesystem;
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error("cannot read '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// Names and values from a kubeconfig as a message shows them: the file may hold any bytes.
+std::string Shown(const std::string& text) { return PrintableExcerpt(text, 200); }
 
 // Reads optional scalar fields of one entry, recording the first type problem.
 class Fields {
@@ -31,6 +27,15 @@ class Fields {
     if (!value || value.IsNull()) return;
     if (!value.IsScalar()) return Fail(std::string(key) + ": expected a string");
     out = value.Scalar();
+  }
+  void Strings(const char* key, std::vector<std::string>& out) {
+    const YAML::Node value = node_[key];
+    if (!value || value.IsNull()) return;
+    if (!value.IsSequence()) return Fail(std::string(key) + ": expected a list of strings");
+    for (const auto& item : value) {
+      if (!item.IsScalar()) return Fail(std::string(key) + ": expected a list of strings");
+      out.push_back(item.Scalar());
+    }
   }
   void Bool(const char* key, bool& out) {
     const YAML::Node value = node_[key];
@@ -73,12 +78,18 @@ Status ParseExec(const YAML::Node& node, const std::string& where, const std::st
   }
   if (const YAML::Node args = node["args"]; args && !args.IsNull()) {
     if (!args.IsSequence()) return Error(where + ".args: expected a list of strings");
-    for (const auto& arg : args) exec.args.push_back(arg.Scalar());
+    for (const auto& arg : args) {
+      if (!arg.IsScalar()) return Error(where + ".args: expected a list of strings");
+      exec.args.push_back(arg.Scalar());
+    }
   }
   if (const YAML::Node env = node["env"]; env && !env.IsNull()) {
     if (!env.IsSequence()) return Error(where + ".env: expected a list of {name, value}");
     for (const auto& item : env) {
-      if (!item.IsMap() || !item["name"]) return Error(where + ".env: every item needs a name");
+      if (!item.IsMap() || !item["name"] || !item["name"].IsScalar() ||
+          (item["value"] && !item["value"].IsNull() && !item["value"].IsScalar())) {
+        return Error(where + ".env: every item needs a name and a string value");
+      }
       exec.env.emplace_back(item["name"].Scalar(), item["value"] ? item["value"].Scalar() : "");
     }
   }
@@ -100,7 +111,7 @@ Status ParseList(const YAML::Node& root, const char* list_key, const char* body_
       return Error(file + ": " + list_key + ": an item has no name (line " +
                    std::to_string(item.Mark().line + 1) + ")");
     }
-    const std::string where = file + ": " + list_key + "[" + name.Scalar() + "]." + body_key;
+    const std::string where = file + ": " + list_key + "[" + Shown(name.Scalar()) + "]." + body_key;
     const YAML::Node body = item[body_key];
     if (!body || !body.IsMap()) return Error(where + ": missing or not a mapping");
     Entry entry;
@@ -130,8 +141,8 @@ Result<std::string> InlineOrFile(const std::string& data, const std::string& pat
     return decoded;
   }
   if (!path.empty()) {
-    auto text = ReadWholeFile(path);
-    if (!text) return Error(where + "." + path_field + ": " + text.error().message());
+    auto text = ReadBoundedFile(path, kConfigFileLimit, "file");
+    if (!text) return text.error().Wrap(where + "." + path_field);
     return text;
   }
   return std::string();
@@ -139,11 +150,12 @@ Result<std::string> InlineOrFile(const std::string& data, const std::string& pat
 }  // namespace
 
 Result<Kubeconfig> ParseKubeconfig(const std::string& yaml_text, const std::string& file) {
+  if (auto checked = CheckYamlText(yaml_text, file); !checked) return checked.error();
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
-    return Error(file + ": not valid YAML: " + e.what());
+    return Error(file + ": not valid YAML: " + PrintableExcerpt(e.what(), 300));
   }
   Kubeconfig config;
   config.files.push_back(file);
@@ -166,27 +178,37 @@ Result<Kubeconfig> ParseKubeconfig(const std::string& yaml_text, const std::stri
                   return Ok();
                 });
   if (!clusters) return clusters.error();
-  auto users =
-      ParseList(root, "users", "user", file, config.users,
-                [](const YAML::Node& body, const std::string& where, const std::string& folder,
-                   UserEntry& entry) -> Status {
-                  Fields fields(body, where);
-                  fields.Path("client-certificate", entry.client_certificate, folder);
-                  fields.String("client-certificate-data", entry.client_certificate_data);
-                  fields.Path("client-key", entry.client_key, folder);
-                  fields.String("client-key-data", entry.client_key_data);
-                  fields.String("token", entry.token);
-                  fields.Path("tokenFile", entry.token_file, folder);
-                  if (!fields.error().empty()) return Error(fields.error());
-                  if (const YAML::Node exec = body["exec"]; exec && !exec.IsNull()) {
-                    ExecConfig parsed;
-                    if (auto status = ParseExec(exec, where + ".exec", folder, parsed); !status) {
-                      return status;
-                    }
-                    entry.exec = std::move(parsed);
-                  }
-                  return Ok();
-                });
+  auto users = ParseList(
+      root, "users", "user", file, config.users,
+      [](const YAML::Node& body, const std::string& where, const std::string& folder,
+         UserEntry& entry) -> Status {
+        Fields fields(body, where);
+        fields.Path("client-certificate", entry.client_certificate, folder);
+        fields.String("client-certificate-data", entry.client_certificate_data);
+        fields.Path("client-key", entry.client_key, folder);
+        fields.String("client-key-data", entry.client_key_data);
+        fields.String("token", entry.token);
+        fields.Path("tokenFile", entry.token_file, folder);
+        fields.String("username", entry.username);
+        fields.String("password", entry.password);
+        fields.String("as", entry.impersonate);
+        fields.String("as-uid", entry.impersonate_uid);
+        fields.Strings("as-groups", entry.impersonate_groups);
+        if (!fields.error().empty()) return Error(fields.error());
+        if (const YAML::Node provider = body["auth-provider"]; provider && !provider.IsNull()) {
+          const YAML::Node name = provider.IsMap() ? provider["name"] : YAML::Node();
+          entry.auth_provider =
+              name && name.IsScalar() && !name.Scalar().empty() ? name.Scalar() : "?";
+        }
+        if (const YAML::Node exec = body["exec"]; exec && !exec.IsNull()) {
+          ExecConfig parsed;
+          if (auto status = ParseExec(exec, where + ".exec", folder, parsed); !status) {
+            return status;
+          }
+          entry.exec = std::move(parsed);
+        }
+        return Ok();
+      });
   if (!users) return users.error();
   auto contexts = ParseList(root, "contexts", "context", file, config.contexts,
                             [](const YAML::Node& body, const std::string& where, const std::string&,
@@ -208,23 +230,38 @@ Result<Kubeconfig> ParseKubeconfig(const std::string& yaml_text, const std::stri
 
 Result<Kubeconfig> LoadKubeconfigs(const std::vector<std::string>& paths, bool all_must_exist) {
   Kubeconfig merged;
+  std::string empty_files;
   for (const auto& path : paths) {
     if (path.empty()) continue;
     std::error_code ec;
-    if (!fs::exists(path, ec)) {
-      if (all_must_exist) return Error("kubeconfig '" + path + "' does not exist");
+    // symlink_status: a dangling link is a broken file, not a missing one.
+    if (!fs::exists(fs::symlink_status(path, ec))) {
+      if (all_must_exist) return Error("kubeconfig '" + path + "' does not exist", 2);
       continue;
     }
-    auto text = ReadWholeFile(path);
-    if (!text) return Error("kubeconfig " + text.error().message());
+    auto text = ReadBoundedFile(path, kConfigFileLimit, "kubeconfig");
+    if (!text) return text.error();
     auto parsed = ParseKubeconfig(*text, path);
-    if (!parsed) return parsed.error();
+    if (!parsed) return Error(parsed.error().message(), 2);
+    if (parsed->clusters.empty() && parsed->users.empty() && parsed->contexts.empty() &&
+        parsed->current_context.empty()) {
+      empty_files += (empty_files.empty() ? "" : ", ") + path;
+    }
     if (auto status = MergeInto(merged, std::move(parsed).value()); !status) return status.error();
   }
   if (merged.files.empty()) {
     std::string list;
     for (const auto& path : paths) list += (list.empty() ? "" : ", ") + path;
-    return Error("no kubeconfig found (looked at: " + list + ")");
+    return Error("no kubeconfig found (looked at: " + list + ")", 2);
+  }
+  // Empty files merge away silently, as kubectl merges them; only all of them empty is a
+  // mistake worth its own message.
+  if (merged.clusters.empty() && merged.users.empty() && merged.contexts.empty() &&
+      merged.current_context.empty()) {
+    return Error("kubeconfig " + empty_files + (merged.files.size() > 1 ? " are" : " is") +
+                     " empty: no cluster, user or context is defined; name the kubeconfig of "
+                     "the cluster to certify (apiVersion: v1, kind: Config)",
+                 2);
   }
   return merged;
 }
@@ -250,17 +287,18 @@ Result<ClusterAccess> ResolveContext(const Kubeconfig& config, const std::string
   std::string files;
   for (const auto& file : config.files) files += (files.empty() ? "" : ", ") + file;
   if (name.empty()) {
-    return Error("kubeconfig " + files + ": no current-context is set; pass --context NAME");
+    return Error("kubeconfig " + files + ": no current-context is set; pass --context NAME", 2);
   }
   auto ctx = config.contexts.find(name);
   if (ctx == config.contexts.end()) {
     std::string known;
     for (const auto& [known_name, entry] : config.contexts)
-      known += (known.empty() ? "" : ", ") + known_name;
-    return Error("kubeconfig " + files + ": context '" + name +
-                 "' is not defined (defined: " + (known.empty() ? "none" : known) + ")");
+      known += (known.empty() ? "" : ", ") + Shown(known_name);
+    return Error("kubeconfig " + files + ": context '" + Shown(name) +
+                     "' is not defined (defined: " + (known.empty() ? "none" : known) + ")",
+                 2);
   }
-  const std::string where_ctx = ctx->second.file + ": contexts[" + name + "].context";
+  const std::string where_ctx = ctx->second.file + ": contexts[" + Shown(name) + "].context";
   ClusterAccess access;
   access.context = name;
   access.cluster_name = ctx->second.cluster;
@@ -270,15 +308,20 @@ Result<ClusterAccess> ResolveContext(const Kubeconfig& config, const std::string
   auto cluster = config.clusters.find(ctx->second.cluster);
   if (ctx->second.cluster.empty()) return Error(where_ctx + ".cluster: missing");
   if (cluster == config.clusters.end()) {
-    return Error(where_ctx + ".cluster: names cluster '" + ctx->second.cluster +
+    return Error(where_ctx + ".cluster: names cluster '" + Shown(ctx->second.cluster) +
                  "', which no kubeconfig defines");
   }
   const ClusterEntry& c = cluster->second;
-  const std::string where_cluster = c.file + ": clusters[" + ctx->second.cluster + "].cluster";
+  const std::string where_cluster =
+      c.file + ": clusters[" + Shown(ctx->second.cluster) + "].cluster";
   if (c.server.empty()) return Error(where_cluster + ".server: missing");
   if (c.server.rfind("https://", 0) != 0 && c.server.rfind("http://", 0) != 0) {
-    return Error(where_cluster + ".server: '" + c.server + "' is not an http(s) URL");
+    return Error(where_cluster + ".server: '" + Shown(c.server) + "' is not an http(s) URL");
   }
+  access.cluster_where = where_cluster;
+  access.ca_where =
+      where_cluster + (c.certificate_authority_data.empty() ? ".certificate-authority"
+                                                            : ".certificate-authority-data");
   access.server = c.server;
   while (!access.server.empty() && access.server.back() == '/') access.server.pop_back();
   access.insecure_skip_tls_verify = c.insecure_skip_tls_verify;
@@ -292,11 +335,26 @@ Result<ClusterAccess> ResolveContext(const Kubeconfig& config, const std::string
   if (ctx->second.user.empty()) return access;
   auto user = config.users.find(ctx->second.user);
   if (user == config.users.end()) {
-    return Error(where_ctx + ".user: names user '" + ctx->second.user +
+    return Error(where_ctx + ".user: names user '" + Shown(ctx->second.user) +
                  "', which no kubeconfig defines");
   }
   const UserEntry& u = user->second;
-  const std::string where_user = u.file + ": users[" + ctx->second.user + "].user";
+  const std::string where_user = u.file + ": users[" + Shown(ctx->second.user) + "].user";
+  if (!u.auth_provider.empty()) {
+    // Sending the requests without the provider's credentials would fail later with a
+    // misleading 401 or, worse, succeed as anonymous.
+    return Error(where_user + ".auth-provider: the '" + Shown(u.auth_provider) +
+                     "' auth provider is not supported (kubectl dropped them too); use an exec "
+                     "credential plugin instead (users[].user.exec, e.g. gke-gcloud-auth-plugin "
+                     "or kubelogin)",
+                 2);
+  }
+  access.user_where = where_user;
+  access.client_certificate_where =
+      where_user +
+      (u.client_certificate_data.empty() ? ".client-certificate" : ".client-certificate-data");
+  access.client_key_where =
+      where_user + (u.client_key_data.empty() ? ".client-key" : ".client-key-data");
   auto cert = InlineOrFile(u.client_certificate_data, u.client_certificate, where_user,
                            "client-certificate-data", "client-certificate");
   if (!cert) return cert.error();
@@ -311,6 +369,11 @@ Result<ClusterAccess> ResolveContext(const Kubeconfig& config, const std::string
   access.client_key_pem = std::move(key).value();
   access.token = u.token;
   access.token_file = u.token_file;
+  access.username = u.username;
+  access.password = u.password;
+  access.impersonate = u.impersonate;
+  access.impersonate_uid = u.impersonate_uid;
+  access.impersonate_groups = u.impersonate_groups;
   access.exec = u.exec;
   return access;
 }
@@ -327,11 +390,13 @@ Result<ClusterAccess> InClusterAccess(const std::string& secrets_dir) {
   access.server = "https://" +
                   (host_text.find(':') != std::string::npos ? "[" + host_text + "]" : host_text) +
                   ":" + port;
-  auto ca = ReadWholeFile(secrets_dir + "/ca.crt");
-  if (!ca) return Error("in-cluster service account: " + ca.error().message());
+  auto ca = ReadBoundedFile(secrets_dir + "/ca.crt", kConfigFileLimit, "CA certificate");
+  if (!ca) return ca.error().Wrap("in-cluster service account");
   access.ca_pem = std::move(ca).value();
+  access.ca_where = "in-cluster service account: " + secrets_dir + "/ca.crt";
   access.token_file = secrets_dir + "/token";
-  if (auto ns = ReadWholeFile(secrets_dir + "/namespace"); ns && !ns->empty())
+  if (auto ns = ReadBoundedFile(secrets_dir + "/namespace", kConfigFileLimit, "namespace");
+      ns && !ns->empty())
     access.namespace_ = *ns;
   return access;
 }

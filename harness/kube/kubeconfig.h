@@ -33,6 +33,10 @@ struct ClusterEntry {
 struct UserEntry {
   std::string client_certificate, client_certificate_data, client_key, client_key_data, token,
       token_file;
+  std::string username, password;               // basic authentication
+  std::string impersonate, impersonate_uid;     // as, as-uid
+  std::vector<std::string> impersonate_groups;  // as-groups
+  std::string auth_provider;                    // its name; unsupported
   std::optional<ExecConfig> exec;
   std::string file;
 };
@@ -60,8 +64,14 @@ struct ClusterAccess {
   std::string client_certificate_pem, client_key_pem;
   std::string token;       // a static bearer token
   std::string token_file;  // re-read on every request (rotated tokens)
+  std::string username, password;
+  std::string impersonate, impersonate_uid;
+  std::vector<std::string> impersonate_groups;
   std::optional<ExecConfig> exec;
   std::string namespace_ = "default";
+  // Where each value came from, for messages: "FILE: clusters[c].cluster.server" etc.
+  // Empty for access not taken from a kubeconfig (in-cluster).
+  std::string cluster_where, user_where, ca_where, client_certificate_where, client_key_where;
 };
 
 Result<Kubeconfig> ParseKubeconfig(const std::string& yaml_text, const std::string& file);

@@ -198,7 +198,7 @@ INSTANTIATE_TEST_SUITE_P(
                       "clusters: [{name: c, cluster: {server: 'https://h', certificate-authority: "
                       "/no/ca.pem}}]\n"
                       "contexts: [{name: a, context: {cluster: c}}]\ncurrent-context: a\n",
-                      "", "certificate-authority: cannot read '/no/ca.pem'"},
+                      "", "certificate-authority: file /no/ca.pem: No such file"},
         BadKubeconfig{"cert without key",
                       "clusters: [{name: c, cluster: {server: 'https://h'}}]\n"
                       "users: [{name: u, user: {client-certificate-data: QUJD}}]\n"
@@ -227,6 +227,101 @@ TEST_F(KubeconfigTest, ExplicitMissingFileIsAnError) {
   ASSERT_FALSE(config);
   EXPECT_NE(config.error().message().find("does not exist"), std::string::npos);
   EXPECT_FALSE(LoadKubeconfigs({(dir_ / "nope").string()}, false));
+}
+
+TEST_F(KubeconfigTest, EmptyFilesDirectoriesAndDevicesAreNamedForWhatTheyAre) {
+  const auto empty = Write("empty.yaml", "# nothing here\n");
+  auto from_empty = LoadKubeconfigs({empty}, true);
+  ASSERT_FALSE(from_empty);
+  EXPECT_EQ(from_empty.error().code(), 2);
+  EXPECT_NE(from_empty.error().message().find(empty + " is empty"), std::string::npos)
+      << from_empty.error().message();
+  // Merged with a real kubeconfig, an empty file is fine (kubectl's rule).
+  const auto real = Write("real.yaml", kFirst);
+  EXPECT_TRUE(LoadKubeconfigs({empty, real}, true));
+
+  auto from_directory = LoadKubeconfigs({(dir_ / "sub").string()}, true);
+  ASSERT_FALSE(from_directory);
+  EXPECT_EQ(from_directory.error().code(), 2);
+  EXPECT_NE(from_directory.error().message().find("is a directory"), std::string::npos)
+      << from_directory.error().message();
+  auto from_null = LoadKubeconfigs({"/dev/null"}, true);
+  ASSERT_FALSE(from_null);
+  EXPECT_NE(from_null.error().message().find("/dev/null: is a character device"), std::string::npos)
+      << from_null.error().message();
+  fs::create_symlink("/dev/zero", dir_ / "zero.yaml");
+  auto from_zero = LoadKubeconfigs({(dir_ / "zero.yaml").string()}, true);
+  ASSERT_FALSE(from_zero);
+  EXPECT_NE(from_zero.error().message().find("character device"), std::string::npos);
+}
+
+TEST_F(KubeconfigTest, FilesBehindFieldsAreBounded) {
+  fs::create_symlink("/dev/zero", dir_ / "zero.pem");
+  auto config = ParseKubeconfig(R"(
+clusters: [{name: c, cluster: {server: "https://h:1", certificate-authority: zero.pem}}]
+contexts: [{name: x, context: {cluster: c}}]
+current-context: x
+)",
+                                (dir_ / "k.yaml").string());
+  ASSERT_TRUE(config) << config.error().message();
+  auto access = ResolveContext(*config, "");
+  ASSERT_FALSE(access);
+  EXPECT_EQ(access.error().code(), 2);
+  EXPECT_NE(access.error().message().find("clusters[c].cluster.certificate-authority: file"),
+            std::string::npos)
+      << access.error().message();
+  EXPECT_NE(access.error().message().find("character device"), std::string::npos);
+}
+
+TEST_F(KubeconfigTest, AuthProvidersAreRefusedPointingToExecPlugins) {
+  auto config = ParseKubeconfig(R"(
+clusters: [{name: c, cluster: {server: "https://h:1"}}]
+users: [{name: u, user: {auth-provider: {name: gcp, config: {access-token: x}}}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+)",
+                                "k.yaml");
+  ASSERT_TRUE(config) << config.error().message();
+  auto access = ResolveContext(*config, "");
+  ASSERT_FALSE(access) << "requests must never go out without the user's credentials";
+  EXPECT_EQ(access.error().code(), 2);
+  const std::string& message = access.error().message();
+  EXPECT_NE(message.find("k.yaml: users[u].user.auth-provider"), std::string::npos) << message;
+  EXPECT_NE(message.find("'gcp'"), std::string::npos) << message;
+  EXPECT_NE(message.find("exec credential plugin"), std::string::npos) << message;
+}
+
+TEST_F(KubeconfigTest, BasicAuthAndImpersonationAreResolved) {
+  auto config = ParseKubeconfig(R"(
+clusters: [{name: c, cluster: {server: "https://h:1"}}]
+users: [{name: u, user: {username: ann, password: pw, as: bob, as-uid: "42", as-groups: [g1, g2]}}]
+contexts: [{name: x, context: {cluster: c, user: u}}]
+current-context: x
+)",
+                                "k.yaml");
+  ASSERT_TRUE(config) << config.error().message();
+  auto access = ResolveContext(*config, "");
+  ASSERT_TRUE(access) << access.error().message();
+  EXPECT_EQ(access->username, "ann");
+  EXPECT_EQ(access->password, "pw");
+  EXPECT_EQ(access->impersonate, "bob");
+  EXPECT_EQ(access->impersonate_uid, "42");
+  EXPECT_EQ(access->impersonate_groups, (std::vector<std::string>{"g1", "g2"}));
+  EXPECT_EQ(access->user_where, "k.yaml: users[u].user");
+  EXPECT_EQ(access->cluster_where, "k.yaml: clusters[c].cluster");
+}
+
+TEST_F(KubeconfigTest, BytesFromTheFileAreEscapedInMessages) {
+  auto config = ParseKubeconfig(
+      "contexts: [{name: \"ctx\\xFF\\x1B[31m\", context: {cluster: c}}]\n"
+      "current-context: \"ctx\\xFF\\x1B[31m\"\n",
+      "k.yaml");
+  ASSERT_TRUE(config) << config.error().message();
+  auto access = ResolveContext(*config, "");
+  ASSERT_FALSE(access);
+  const std::string& message = access.error().message();
+  EXPECT_EQ(message.find('\x1B'), std::string::npos) << "the escape reached the terminal";
+  EXPECT_NE(message.find("\\x1B"), std::string::npos) << message;
 }
 
 }  // namespace

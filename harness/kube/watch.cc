@@ -13,6 +13,10 @@ using Clock = std::chrono::steady_clock;
 
 enum class StreamEnd { kDone, kRelist, kResume, kFailed };
 
+// One watch event is one object (etcd stores at most 1.5 MiB per object by default); a
+// line longer than this is a server streaming without end, not an event.
+constexpr std::size_t kMaxWatchEventBytes = 16u << 20;
+
 std::string ResourceVersionOf(const json& object) {
   return object.value("metadata", json::object()).value("resourceVersion", "");
 }
@@ -91,6 +95,12 @@ Result<json> WaitFor(Client& client, const std::string& collection_path, const L
             end = StreamEnd::kDone;
             return false;
           }
+        }
+        if (buffer.size() > kMaxWatchEventBytes) {
+          failure = "the API server sent more than " + std::to_string(kMaxWatchEventBytes) +
+                    " bytes in one watch event on " + collection_path;
+          end = StreamEnd::kFailed;
+          return false;
         }
         return !InterruptRequested() && Clock::now() < deadline;
       };

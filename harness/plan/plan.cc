@@ -1,20 +1,30 @@
 #include "harness/plan/plan.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
-#include <regex>
+
+#include "harness/core/bounded_file.h"
 
 namespace ra2cert {
 namespace {
-Result<std::optional<std::regex>> CompileFilter(const std::string& pattern, const char* flag) {
-  if (pattern.empty()) return std::optional<std::regex>{};
-  try {
-    return std::optional<std::regex>(std::regex(pattern, std::regex::ECMAScript));
-  } catch (const std::regex_error& e) {
-    return Error(std::string(flag) + ": '" + pattern + "' is not a valid regular expression (" +
-                 e.what() + ")");
+// RE2 matches in time linear in the title: a pattern such as (a+)+$ cannot hang a run the
+// way a backtracking engine (std::regex) does.
+Result<std::shared_ptr<const RE2>> CompileFilter(const std::string& pattern, const char* flag) {
+  if (pattern.empty()) return std::shared_ptr<const RE2>();
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto compiled = std::make_shared<const RE2>(pattern, options);
+  if (!compiled->ok()) {
+    return Error(std::string(flag) + ": '" + PrintableExcerpt(pattern) +
+                     "' is not a valid regular expression (RE2: " +
+                     PrintableExcerpt(compiled->error(), 200) + ")",
+                 2);
   }
+  return compiled;
 }
 
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
@@ -30,12 +40,15 @@ int Plan::RunnableCount() const {
 Result<std::vector<const CaseDefinition*>> SelectCases(const Catalogue& catalogue,
                                                        const Selection& selection) {
   if (selection.profile != "basic" && selection.profile != "network-intensive") {
-    return Error("--profile: unknown profile '" + selection.profile +
-                 "' (use basic or network-intensive)");
+    return Error("--profile: unknown profile '" + PrintableExcerpt(selection.profile) +
+                     "' (use basic or network-intensive)",
+                 2);
   }
   for (const auto& section : selection.sections) {
     if (!catalogue.requirements->sections.contains(section)) {
-      return Error("--section: '" + section + "' is not an RA2 chapter 4 section (4.2 to 4.9)");
+      return Error("--section: '" + PrintableExcerpt(section) +
+                       "' is not an RA2 chapter 4 section (4.2 to 4.9)",
+                   2);
     }
   }
   auto focus = CompileFilter(selection.focus, "--focus");
@@ -48,8 +61,8 @@ Result<std::vector<const CaseDefinition*>> SelectCases(const Catalogue& catalogu
     if (!Contains(c.meta.profiles, selection.profile)) continue;
     if (!selection.sections.empty() && !Contains(selection.sections, c.Section())) continue;
     const std::string subject = c.meta.id + " " + c.meta.title;
-    if (*focus && !std::regex_search(subject, **focus)) continue;
-    if (*skip && std::regex_search(subject, **skip)) continue;
+    if (*focus && !RE2::PartialMatch(subject, **focus)) continue;
+    if (*skip && RE2::PartialMatch(subject, **skip)) continue;
     selected.push_back(&c);
   }
   return selected;

@@ -15,8 +15,8 @@ namespace ra2cert {
 struct Selection {
   std::string profile = "basic";
   std::vector<std::string> sections;  // empty: all
-  std::string focus;                  // ECMAScript regex on "id title"; empty: all
-  std::string skip;                   // ECMAScript regex on "id title"; empty: none
+  std::string focus;                  // RE2 regex on "id title"; empty: all
+  std::string skip;                   // RE2 regex on "id title"; empty: none
 };
 
 struct PlannedCase {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 namespace ra2cert {
 namespace {
 
@@ -15,6 +17,7 @@ CaseDefinition Case(std::string id, std::string title, std::vector<std::string> 
   c.meta.profiles = std::move(profiles);
   c.meta.timeout = std::chrono::seconds(10);
   c.meta.no_violation_reason = "plan test";
+  c.meta.no_api_access = true;
   return c;
 }
 
@@ -109,6 +112,36 @@ TEST_F(PlanTest, BadInputNamesTheFlag) {
   selection.sections = {"4.1"};
   EXPECT_NE(BuildPlan(catalogue_, selection, capabilities_).error().message().find("--section"),
             std::string::npos);
+}
+
+// std::regex takes exponential time on (a+)+$ against a long run of a's followed by a
+// mismatch; RE2 is linear, so this returns at once instead of burning CPU for hours.
+TEST_F(PlanTest, CatastrophicPatternsMatchInLinearTime) {
+  auto built = BuildCatalogue({Case("4.2.001", std::string(20000, 'a') + "!", {"cluster"})},
+                              BuiltinRequirements());
+  ASSERT_TRUE(built) << built.error().message();
+  for (const char* pattern : {"(a+)+$", "(a|aa)+$", "(a*)*b", "(.*a){20}$"}) {
+    Selection selection;
+    selection.focus = pattern;
+    const auto start = std::chrono::steady_clock::now();
+    auto selected = SelectCases(*built, selection);
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(selected) << pattern << ": " << selected.error().message();
+    EXPECT_TRUE(selected->empty()) << pattern;
+    EXPECT_LT(elapsed, std::chrono::seconds(2)) << pattern;
+  }
+}
+
+TEST_F(PlanTest, AnInvalidPatternGivesRe2sReasonAndUsageCode) {
+  Selection selection;
+  selection.skip = "(?=lookahead)";  // valid ECMAScript, not RE2
+  auto selected = SelectCases(catalogue_, selection);
+  ASSERT_FALSE(selected);
+  EXPECT_NE(selected.error().message().find("--skip: '(?=lookahead)' is not a valid regular "
+                                            "expression (RE2: "),
+            std::string::npos)
+      << selected.error().message();
+  EXPECT_EQ(selected.error().code(), 2);
 }
 
 }  // namespace

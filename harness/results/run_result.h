@@ -15,6 +15,8 @@ namespace ra2cert {
 
 struct RunResult {
   std::string harness_version;
+  // Labels every namespace the run's cases create (ra2cert.io/run); see run_objects.h.
+  std::string run_id;
   std::string environment;  // "attach https://…", "local", "none"
   std::string hostname;
   Selection selection;
@@ -29,6 +31,10 @@ struct RunResult {
   // (CatalogueCoverage): tells a requirement no case covers (not-covered) from one whose
   // cases the selection left out (not-verified). Without it only the selected cases count.
   std::map<std::string, std::vector<std::string>> catalogue_coverage;
+  // The end-of-run sweep of the run's label: namespaces a case left (killed before its own
+  // cleanup), and why the sweep could not run when it could not (the API was down).
+  std::vector<std::string> leftovers_removed;
+  std::string cleanup_error;
 };
 
 }  // namespace ra2cert

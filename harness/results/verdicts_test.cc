@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/catalogue/test_requirements.h"
+
 namespace ra2cert {
 namespace {
 
@@ -17,7 +19,7 @@ CaseResult MakeCase(std::string id, std::vector<std::string> requirements, Outco
 
 RunResult MakeRun(std::vector<CaseResult> cases, std::vector<std::string> sections = {"4.4"}) {
   RunResult run;
-  run.requirements = &BuiltinRequirements();
+  run.requirements = &TestRequirements();
   run.selection.sections = std::move(sections);
   run.cases = std::move(cases);
   return run;

@@ -100,6 +100,23 @@ bool WriteAtomically(const std::string& path, const std::string& text) {
 }
 }  // namespace
 
+bool WriteCaseChildResult(const std::string& result_file, nlohmann::json out) {
+  // In a node agent's pod the result goes to the container's termination message, which the
+  // kubelet keeps in the pod's status (at most 4096 bytes, so the message is cut), and which
+  // is a file mounted over: written in place, not renamed onto.
+  const bool termination_message = result_file == kTerminationMessagePath;
+  if (termination_message && out.contains("message")) {
+    std::string message = out["message"].get<std::string>();
+    if (message.size() > 2500) out["message"] = message.substr(0, 2500) + " [cut]";
+  }
+  const std::string text =
+      out.dump(termination_message ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (!termination_message) return WriteAtomically(result_file, text);
+  std::ofstream direct(result_file, std::ios::binary | std::ios::trunc);
+  direct << text;
+  return static_cast<bool>(direct.flush());
+}
+
 int RunCaseChild(const std::string& gtest_name, const std::string& result_file) {
   case_signals_internal::InstallInterruptHandler();
   std::string filter = "--gtest_filter=" + gtest_name;
@@ -126,15 +143,12 @@ int RunCaseChild(const std::string& gtest_name, const std::string& result_file) 
     }
     out = Describe(*recorder, *result);
   }
-  if (!WriteAtomically(result_file,
-                       out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace))) {
+  if (!WriteCaseChildResult(result_file, std::move(out))) {
     std::fprintf(stderr, "ra2cert: cannot write the case result to %s\n", result_file.c_str());
     return 3;
   }
   return status == 0 ? 0 : 1;
 }
-
-Status ApplyChildResult(const nlohmann::json& json, CaseResult& result);
 
 Status ReadCaseChildResult(const std::string& result_file, CaseResult& result) {
   std::ifstream in(result_file);

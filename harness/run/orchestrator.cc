@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <memory>
 
+#include "harness/kube/client.h"
 #include "harness/run/case_child.h"
 #include "harness/run/case_process.h"
 #include "harness/run/interrupt_watch.h"
+#include "harness/run/run_objects.h"
 
 namespace ra2cert {
 namespace {
@@ -115,6 +117,7 @@ class Orchestration {
                    running.result_file};
     launch.log_path = (fs::path(options_.output_dir) / result.log_path).string();
     launch.extra_env = options_.case_env;
+    launch.extra_env[kRunIdVariable] = run_.run_id;
     launch.extra_env["RA2CERT_CASE_ID"] = result.definition.meta.id;
     launch.extra_env["RA2CERT_CASE_ATTEMPT"] = std::to_string(attempt);
     running.started = Clock::now();
@@ -264,17 +267,38 @@ class Orchestration {
   std::vector<RunningCase> running_;
   int interrupt_signals_ = 0;
 };
+
+// A case killed before its own cleanup (timeout, interrupt, crash) leaves its namespace:
+// remove whatever still carries the run's label once no case runs any more.
+void SweepRunObjects(const OrchestratorOptions& options, RunResult& run) {
+  const auto kubeconfig = options.case_env.find("RA2CERT_KUBECONFIG");
+  if (kubeconfig == options.case_env.end() || kubeconfig->second.empty()) return;
+  const auto context = options.case_env.find("RA2CERT_CONTEXT");
+  auto client = kube::Client::FromCaseCluster(
+      kubeconfig->second, context == options.case_env.end() ? std::string() : context->second);
+  auto removed =
+      client ? RemoveRunObjects(*client, run.run_id) : Result<RemovedObjects>(client.error());
+  if (!removed) {
+    run.cleanup_error = removed.error().message();
+    return;
+  }
+  run.leftovers_removed = removed->namespaces;
+  run.leftovers_removed.insert(run.leftovers_removed.end(), removed->cluster_objects.begin(),
+                               removed->cluster_objects.end());
+}
 }  // namespace
 
 RunResult RunPlan(const Plan& plan, RunResult run, const OrchestratorOptions& options,
                   const std::vector<RunListener*>& listeners) {
   run.selection = plan.selection;
+  if (run.run_id.empty()) run.run_id = NewRunId();
   run.started = std::chrono::system_clock::now();
   run.complete = false;
   {
     Orchestration orchestration(plan, run, options, listeners);
     orchestration.Execute();
   }
+  SweepRunObjects(options, run);
   run.finished = std::chrono::system_clock::now();
   run.complete = true;
   for (auto* l : listeners) l->OnRunFinish(run);

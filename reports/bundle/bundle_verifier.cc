@@ -4,14 +4,22 @@
 #include <map>
 #include <set>
 
+#include "harness/core/bounded_file.h"
 #include "harness/kube/base64.h"
 #include "reports/bundle/bundle_writer.h"
 #include "reports/bundle/dsse.h"
+#include "reports/bundle/gzip_stream.h"
 #include "reports/bundle/member_paths.h"
+#include "reports/bundle/statement_shape.h"
+#include "reports/bundle/tar_stream.h"
 
 namespace ra2cert::bundle {
 namespace {
 using nlohmann::json;
+
+// SHA256SUMS (a line per member), its signature and the attestation are read whole to be
+// parsed; a real bundle's are kilobytes, so a larger one is hostile.
+constexpr size_t kMaxParsedMemberBytes = size_t{16} << 20;
 
 // "SHA256SUMS: line N: <problem>"; also keeps string building out of the loops below.
 Error SumsLineError(size_t line, const std::string& problem) {
@@ -62,30 +70,25 @@ Result<std::map<std::string, std::string>> ParseSums(const std::string& text) {
 
 Status CheckStatement(const std::string& payload, const std::map<std::string, std::string>& listed,
                       json& predicate) {
-  const std::string name = kAttestationFile;
   const auto statement = json::parse(payload, nullptr, false);
   if (statement.is_discarded() || !statement.is_object()) {
-    return Error(name + ": the payload is not a JSON in-toto statement");
+    return AttestationError("the payload is not a JSON in-toto statement");
   }
-  if (statement.value("_type", "") != kStatementType) {
-    return Error(name + ": _type is not " + std::string(kStatementType));
+  // The writer's one-line dump with sorted keys: anything else (duplicate keys, spacing,
+  // reordering) is a payload ra2cert did not write.
+  if (statement.dump() != payload) {
+    return AttestationError(
+        "the payload is not in the form ra2cert writes (compact JSON, "
+        "sorted keys, no duplicates)");
   }
-  if (statement.value("predicateType", "") != kPredicateType) {
-    return Error(name + ": unknown predicateType '" + statement.value("predicateType", "") + "'");
-  }
-  const auto subjects = statement.find("subject");
-  if (subjects == statement.end() || !subjects->is_array()) {
-    return Error(name + ": the statement has no subject list");
+  if (auto shape = CheckStatementShape(statement); !shape) {
+    return AttestationError(shape.error().message());
   }
   std::set<std::string> seen;
-  for (const auto& subject : *subjects) {
-    if (!subject.is_object() || !subject.contains("name") || !subject["name"].is_string() ||
-        !subject.contains("digest") || !subject["digest"].is_object() ||
-        !subject["digest"].contains("sha256") || !subject["digest"]["sha256"].is_string()) {
-      return Error(name + ": a subject lacks a name or a sha256 digest");
-    }
-    std::string subject_name = "subject " + subject["name"].get<std::string>();
-    const auto entry = listed.find(subject["name"].get<std::string>());
+  for (const auto& subject : statement["subject"]) {
+    const std::string subject_path = subject["name"].get<std::string>();
+    std::string subject_name = "subject " + PrintableExcerpt(subject_path, 255);
+    const auto entry = listed.find(subject_path);
     if (entry == listed.end() || entry->first == kAttestationFile) {
       return AttestationError(subject_name.append(" is not a file of the bundle"));
     }
@@ -101,11 +104,7 @@ Status CheckStatement(const std::string& payload, const std::map<std::string, st
       return AttestationError(std::string(path).append(" is not among the statement's subjects"));
     }
   }
-  const auto found = statement.find("predicate");
-  if (found == statement.end() || !found->is_object()) {
-    return Error(name + ": the statement has no predicate");
-  }
-  predicate = *found;
+  predicate = statement["predicate"];
   return Ok();
 }
 
@@ -174,102 +173,183 @@ std::string RenderOrThrow(const VerifiedBundle& bundle) {
   return out;
 }
 
-Result<VerifiedBundle> VerifyOrThrow(std::string_view archive, const Key& public_key,
-                                     const ReadLimits& limits) {
-  auto entries = ReadTarGz(archive, limits);
-  if (!entries) return entries.error();
-  std::map<std::string, std::string> files;
-  for (auto& entry : *entries) {
-    if (auto safe = CheckMemberPath(entry.path); !safe) {
-      return Error("member '" + entry.path + "': refused: " + safe.error().message());
+bool IsParsedMember(const std::string& path) {
+  return path == kSumsFile || path == kSignatureFile || path == kAttestationFile;
+}
+
+// One pass over the archive: each member is hashed as it streams by; only the few small
+// members the verifier parses are kept.
+struct ArchiveContents {
+  std::map<std::string, std::string> digests;  // path -> sha256 hex
+  std::map<std::string, std::string> parsed;   // SHA256SUMS, SHA256SUMS.sig, the attestation
+};
+
+Result<ArchiveContents> ReadContents(ByteSource& source, const ReadLimits& limits) {
+  GzipReader gzip(source, {limits.max_archive_bytes, limits.max_total_bytes});
+  TarStreamReader tar(gzip, limits);
+  ArchiveContents contents;
+  for (;;) {
+    auto next = tar.Next();
+    if (!next) return next.error();
+    if (!*next) return contents;
+    const TarMember& member = **next;
+    const std::string name = PrintableExcerpt(member.path, 255);
+    if (auto safe = CheckMemberPath(member.path); !safe) {
+      return Error("member '" + name + "': refused: " + safe.error().message());
     }
-    if (entry.kind != EntryKind::kRegular) {
-      return Error(entry.path + ": refused: a " + EntryKindName(entry.kind) +
-                   (entry.link_target.empty() ? "" : " to '" + entry.link_target + "'") +
+    if (member.kind != EntryKind::kRegular) {
+      return Error(name + ": refused: a " + member.kind_name +
+                   (member.link_target.empty()
+                        ? ""
+                        : " to '" + PrintableExcerpt(member.link_target, 255) + "'") +
                    " (a bundle holds regular files only)");
     }
-    if (files.contains(entry.path)) return Error(entry.path + ": appears twice in the archive");
-    files[entry.path] = std::move(entry.data);
+    if (contents.digests.contains(member.path)) {
+      return Error(name + ": appears twice in the archive");
+    }
+    std::string* kept = nullptr;
+    if (IsParsedMember(member.path)) {
+      if (member.size > kMaxParsedMemberBytes) {
+        return Error(name + ": " + std::to_string(member.size) + " bytes, more than the " +
+                     std::to_string(kMaxParsedMemberBytes) + " the verifier parses");
+      }
+      kept = &contents.parsed[member.path];
+    }
+    Sha256Stream hash;
+    auto read = tar.ReadData([&](std::string_view piece) {
+      hash.Update(piece);
+      if (kept != nullptr) kept->append(piece);
+    });
+    if (!read) return read.error();
+    contents.digests[member.path] = hash.HexDigest();
   }
+}
 
-  const auto sums = files.find(kSumsFile);
-  if (sums == files.end()) return Error(std::string(kSumsFile) + ": missing");
-  auto listed = ParseSums(sums->second);
-  if (!listed) return listed.error();
-  const auto signature_file = files.find(kSignatureFile);
-  if (signature_file == files.end()) {
-    return Error(std::string(kSignatureFile) + ": missing: the bundle is unsigned");
-  }
-  auto signature = DecodeBase64(signature_file->second);
+Status CheckSignatureFile(const std::string& sums, const std::string& signature_file,
+                          const Key& public_key) {
+  auto signature = DecodeBase64(signature_file);
   if (!signature || signature->empty()) {
     return Error(std::string(kSignatureFile) + ": not a base64 signature");
   }
-  if (auto verified = public_key.Verify(sums->second, *signature); !verified) {
+  // One base64 line, as the writer puts it: no room for unsigned bytes.
+  if (EncodeBase64(*signature) + "\n" != signature_file) {
+    return Error(std::string(kSignatureFile) +
+                 ": not the one base64 line ra2cert writes (extra bytes or spacing)");
+  }
+  if (auto verified = public_key.Verify(sums, *signature); !verified) {
     return Error(std::string(kSignatureFile) + ": " + verified.error().message() + " over " +
                  kSumsFile);
   }
+  return Ok();
+}
 
-  for (const auto& [path, data] : files) {
+Result<json> CheckAttestation(const std::string& text,
+                              const std::map<std::string, std::string>& listed,
+                              const Key& public_key) {
+  auto envelope = ParseEnvelope(text);
+  if (!envelope) return envelope.error().Wrap(kAttestationFile);
+  if (envelope->payload_type != kInTotoPayloadType) {
+    return AttestationError("payloadType is '" + PrintableExcerpt(envelope->payload_type) +
+                            "', not " + kInTotoPayloadType);
+  }
+  if (envelope->signatures.empty()) return AttestationError("the envelope is unsigned");
+  if (envelope->signatures.size() > 1) {
+    return AttestationError("the envelope carries " + std::to_string(envelope->signatures.size()) +
+                            " signatures; ra2cert writes one");
+  }
+  const std::string pae = PreAuthEncoding(envelope->payload_type, envelope->payload);
+  if (auto verified = public_key.Verify(pae, envelope->signatures.front()); !verified) {
+    return AttestationError("no DSSE signature verifies with this key (" +
+                            verified.error().message() + ")");
+  }
+  if (RenderEnvelope(*envelope) != text) {
+    return AttestationError(
+        "not the DSSE envelope ra2cert writes (extra fields, a key id, "
+        "spacing or order differ)");
+  }
+  json predicate;
+  if (auto checked = CheckStatement(envelope->payload, listed, predicate); !checked) {
+    return checked.error();
+  }
+  return predicate;
+}
+
+Result<VerifiedBundle> VerifyOrThrow(ByteSource& source, const Key& public_key,
+                                     const ReadLimits& limits) {
+  auto contents = ReadContents(source, limits);
+  if (!contents) return contents.error();
+  const auto& digests = contents->digests;
+  auto& parsed = contents->parsed;
+
+  if (!parsed.contains(kSumsFile)) return Error(std::string(kSumsFile) + ": missing");
+  const std::string& sums = parsed[kSumsFile];
+  auto listed = ParseSums(sums);
+  if (!listed) return listed.error();
+  if (!parsed.contains(kSignatureFile)) {
+    return Error(std::string(kSignatureFile) + ": missing: the bundle is unsigned");
+  }
+  if (auto signed_sums = CheckSignatureFile(sums, parsed[kSignatureFile], public_key);
+      !signed_sums) {
+    return signed_sums.error();
+  }
+
+  for (const auto& [path, digest] : digests) {
     if (path == kSumsFile || path == kSignatureFile) continue;
     if (!listed->contains(path)) return Error(path + ": not listed in SHA256SUMS");
   }
   for (const auto& [path, digest] : *listed) {
-    const auto file = files.find(path);
-    if (file == files.end()) return Error(path + ": listed in SHA256SUMS but missing");
-    if (Sha256Hex(file->second) != digest) {
+    const auto member = digests.find(path);
+    if (member == digests.end()) return Error(path + ": listed in SHA256SUMS but missing");
+    if (member->second != digest) {
       return Error(path + ": sha256 differs from SHA256SUMS (the file was changed)");
     }
   }
 
-  const auto attestation = files.find(kAttestationFile);
-  if (attestation == files.end()) return Error(std::string(kAttestationFile) + ": missing");
-  auto envelope = ParseEnvelope(attestation->second);
-  if (!envelope) return envelope.error().Wrap(kAttestationFile);
-  if (envelope->payload_type != kInTotoPayloadType) {
-    return Error(std::string(kAttestationFile) + ": payloadType is '" + envelope->payload_type +
-                 "', not " + kInTotoPayloadType);
+  if (!parsed.contains(kAttestationFile)) {
+    return Error(std::string(kAttestationFile) + ": missing");
   }
-  const std::string pae = PreAuthEncoding(envelope->payload_type, envelope->payload);
-  bool envelope_verified = false;
-  for (const auto& sig : envelope->signatures) {
-    envelope_verified = envelope_verified || public_key.Verify(pae, sig).ok();
-  }
-  if (!envelope_verified) {
-    return Error(std::string(kAttestationFile) + ": " +
-                 (envelope->signatures.empty() ? "the envelope is unsigned"
-                                               : "no DSSE signature verifies with this key"));
-  }
+  auto predicate = CheckAttestation(parsed[kAttestationFile], *listed, public_key);
+  if (!predicate) return predicate.error();
   VerifiedBundle verified;
-  if (auto checked = CheckStatement(envelope->payload, *listed, verified.predicate); !checked) {
-    return checked.error();
-  }
+  verified.predicate = std::move(predicate).value();
   verified.algorithm = public_key.algorithm();
-  for (const auto& [path, data] : files) verified.members.push_back(path);
+  for (const auto& [path, digest] : digests) verified.members.push_back(path);
   return verified;
 }
 }  // namespace
 
-Result<VerifiedBundle> VerifyBundle(std::string_view archive, const Key& public_key,
+Result<VerifiedBundle> VerifyBundle(ByteSource& source, const Key& public_key,
                                     const ReadLimits& limits) {
   try {
-    return VerifyOrThrow(archive, public_key, limits);
+    return VerifyOrThrow(source, public_key, limits);
   } catch (const json::exception& e) {
-    return Error(std::string(kAttestationFile) + ": malformed statement: " + e.what());
+    return AttestationError(std::string("malformed statement: ") + e.what());
   }
+}
+
+Result<VerifiedBundle> VerifyBundle(std::string_view archive, const Key& public_key,
+                                    const ReadLimits& limits) {
+  MemorySource source(archive);
+  return VerifyBundle(source, public_key, limits);
 }
 
 Result<VerifiedBundle> VerifyBundleFile(const std::string& path, const Key& public_key,
                                         const ReadLimits& limits) {
-  auto bytes = ReadArchiveFile(path, limits);
-  if (!bytes) return bytes.error();
-  return VerifyBundle(*bytes, public_key, limits);
+  auto source = FileSource::Open(path);
+  if (!source) return source.error();
+  if ((*source)->file_size() > limits.max_archive_bytes) {
+    return Error(path + ": " + std::to_string((*source)->file_size()) + " bytes, more than the " +
+                 std::to_string(limits.max_archive_bytes) + " the verifier reads");
+  }
+  return VerifyBundle(**source, public_key, limits);
 }
 
-std::string RenderVerified(const VerifiedBundle& bundle) {
+Result<std::string> RenderVerified(const VerifiedBundle& bundle) {
   try {
     return RenderOrThrow(bundle);
-  } catch (const json::exception&) {
-    return "signature     OK; the attestation's predicate has an unexpected shape\n";
+  } catch (const json::exception& e) {
+    // CheckStatementShape makes this unreachable; a bundle is never "verified" without it.
+    return AttestationError(std::string("the predicate has an unexpected shape: ") + e.what());
   }
 }
 

@@ -3,10 +3,13 @@
 #include "reports/bundle/bundle_verifier.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 
 #include "harness/kube/base64.h"
 #include "reports/bundle/bundle_writer.h"
@@ -69,14 +72,6 @@ class BundleTest : public testing::Test {
     return BuildBundle({dir_.string(), signer.get(), std::move(secrets)});
   }
 
-  static std::string Rewrite(const std::string& archive,
-                             const std::function<void(std::vector<TarEntry>&)>& change) {
-    auto entries = ReadTarGz(archive);
-    EXPECT_TRUE(entries);
-    change(*entries);
-    return *WriteTarGz(*entries, 0);
-  }
-
   fs::path dir_;
 };
 
@@ -94,7 +89,7 @@ TEST_F(BundleTest, VerifiesAndPrintsVerdictsAndDeclarations) {
   EXPECT_EQ(bundle->members, expected);
   auto verified = VerifyBundle(bundle->archive, *Key::FromPublicPem(*key->PublicPem(), "pub"));
   ASSERT_TRUE(verified) << verified.error().message();
-  const std::string text = RenderVerified(*verified);
+  const std::string text = *RenderVerified(*verified);
   EXPECT_NE(text.find("profile       basic: not-conformant"), std::string::npos) << text;
   EXPECT_NE(text.find("requirements  verified-fail 1, verified-pass 1"), std::string::npos) << text;
   EXPECT_NE(text.find("0 not-covered, ? not-applicable of 2)\n"
@@ -160,15 +155,34 @@ TEST_F(BundleTest, RefusesMissingRecords) {
   EXPECT_NE(bundle.error().message().find("config.json: missing"), std::string::npos);
 }
 
+// `archive` with its statement changed, signed again with `key` (the attestation and
+// SHA256SUMS both): only the change itself can make it fail.
+std::string Restate(const std::string& archive, const Key& key,
+                    const std::function<void(json&)>& change) {
+  auto entries = ReadTarGz(archive);
+  EXPECT_TRUE(entries);
+  std::map<std::string, std::string*> by_name;
+  for (auto& e : *entries) by_name[e.path] = &e.data;
+  auto envelope = ParseEnvelope(*by_name[kAttestationFile]);
+  json statement = json::parse(envelope->payload);
+  change(statement);
+  envelope->payload = statement.dump();
+  envelope->signatures = {*key.Sign(PreAuthEncoding(envelope->payload_type, envelope->payload))};
+  *by_name[kAttestationFile] = RenderEnvelope(*envelope);
+  std::string sums;
+  for (auto& e : *entries) {
+    if (e.path != kSumsFile && e.path != kSignatureFile)
+      sums += Sha256Hex(e.data) + "  " + e.path + "\n";
+  }
+  *by_name[kSumsFile] = sums;
+  *by_name[kSignatureFile] = EncodeBase64(*key.Sign(sums)) + "\n";
+  return *WriteTarGz(*entries, 0);
+}
+
 TEST_F(BundleTest, AStatementThatLeavesAFileOutIsRefused) {
   auto key = Key::Generate(KeyAlgorithm::kEd25519);
   auto bundle = Build(&*key);
-  // A re-signed bundle whose attestation no longer names junit.xml.
-  const std::string forged = Rewrite(bundle->archive, [&](std::vector<TarEntry>& entries) {
-    std::map<std::string, std::string*> by_name;
-    for (auto& e : entries) by_name[e.path] = &e.data;
-    auto envelope = ParseEnvelope(*by_name[kAttestationFile]);
-    json statement = json::parse(envelope->payload);
+  const std::string forged = Restate(bundle->archive, *key, [](json& statement) {
     auto& subjects = statement["subject"];
     for (auto it = subjects.begin(); it != subjects.end(); ++it) {
       if ((*it)["name"] == "junit.xml") {
@@ -176,21 +190,55 @@ TEST_F(BundleTest, AStatementThatLeavesAFileOutIsRefused) {
         break;
       }
     }
-    envelope->payload = statement.dump();
-    envelope->signatures = {*key->Sign(PreAuthEncoding(envelope->payload_type, envelope->payload))};
-    *by_name[kAttestationFile] = RenderEnvelope(*envelope);
-    std::string sums;
-    for (auto& e : entries) {
-      if (e.path != kSumsFile && e.path != kSignatureFile)
-        sums += Sha256Hex(e.data) + "  " + e.path + "\n";
-    }
-    *by_name[kSumsFile] = sums;
-    *by_name[kSignatureFile] = EncodeBase64(*key->Sign(sums)) + "\n";
   });
   auto verified = VerifyBundle(forged, *key);
   ASSERT_FALSE(verified);
   EXPECT_EQ(verified.error().message(),
             "attestation.intoto.json: junit.xml is not among the statement's subjects");
+}
+
+TEST_F(BundleTest, ReSignedButNotTheShapeRa2certWritesIsRefused) {
+  auto key = Key::Generate(KeyAlgorithm::kEd25519);
+  auto bundle = Build(&*key);
+  ASSERT_TRUE(bundle);
+  const std::vector<std::pair<std::function<void(json&)>, std::string>> cases = {
+      {[](json& s) { s["predicate"]["requirements"] = "all passed"; },
+       "predicate.requirements is string, not a list"},
+      {[](json& s) { s["predicate"]["verdict"]["blocking"][0]["reason"] = 7; },
+       "predicate.verdict.blocking[0].reason is number, not text"},
+      {[](json& s) { s["predicate"]["run"].erase("interrupted"); },
+       "predicate.run.interrupted is missing"},
+      {[](json& s) { s["subject"][0]["digest"]["sha512"] = "00"; },
+       "subject[0].digest has an unexpected field 'sha512'"},
+      {[](json& s) { s["extra"] = true; }, "the statement has an unexpected field 'extra'"},
+  };
+  for (const auto& [change, reason] : cases) {
+    auto verified = VerifyBundle(Restate(bundle->archive, *key, change), *key);
+    ASSERT_FALSE(verified) << reason;
+    EXPECT_NE(verified.error().message().find("attestation.intoto.json: " + reason),
+              std::string::npos)
+        << verified.error().message();
+  }
+  // Unchanged but signed again the same way: still verifies, so the change is the reason.
+  EXPECT_TRUE(VerifyBundle(Restate(bundle->archive, *key, [](json&) {}), *key));
+}
+
+TEST_F(BundleTest, VerifiesAFileAndRefusesWhatIsNotARegularFile) {
+  auto key = Key::Generate(KeyAlgorithm::kEd25519);
+  auto bundle = Build(&*key);
+  ASSERT_TRUE(bundle);
+  std::ofstream(dir_ / "bundle.tar.gz", std::ios::binary) << bundle->archive;
+  auto verified = VerifyBundleFile((dir_ / "bundle.tar.gz").string(), *key);
+  ASSERT_TRUE(verified) << verified.error().message();
+  EXPECT_EQ(verified->members.size(), 11u);
+  ASSERT_EQ(::mkfifo((dir_ / "fifo.tar.gz").c_str(), 0600), 0);
+  auto fifo = VerifyBundleFile((dir_ / "fifo.tar.gz").string(), *key);
+  ASSERT_FALSE(fifo);
+  EXPECT_EQ(fifo.error().code(), 2);
+  EXPECT_NE(fifo.error().message().find("fifo.tar.gz: not a regular file"), std::string::npos);
+  auto absent = VerifyBundleFile((dir_ / "absent.tar.gz").string(), *key);
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(absent.error().code(), 2);
 }
 
 }  // namespace

@@ -152,10 +152,8 @@ const char* KeyAlgorithmName(KeyAlgorithm algorithm) {
   return algorithm == KeyAlgorithm::kEcdsaP256 ? "ecdsa-p256" : "ed25519";
 }
 
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+namespace {
+std::string HexOf(const unsigned char* digest, unsigned int length) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   hex.reserve(static_cast<size_t>(length) * 2);
@@ -164,6 +162,29 @@ std::string Sha256Hex(std::string_view bytes) {
     hex.push_back(kHex[digest[i] & 0xf]);
   }
   return hex;
+}
+}  // namespace
+
+std::string Sha256Hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  return HexOf(digest, length);
+}
+
+Sha256Stream::Sha256Stream() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+  EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr);
+}
+
+void Sha256Stream::Update(std::string_view bytes) {
+  EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
+}
+
+std::string Sha256Stream::HexDigest() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context_.get(), digest, &length);
+  return HexOf(digest, length);
 }
 
 Result<Key> Key::Adopt(EVP_PKEY* raw, bool has_private, const std::string& source) {

@@ -23,6 +23,17 @@ const char* KeyAlgorithmName(KeyAlgorithm algorithm);
 
 std::string Sha256Hex(std::string_view bytes);
 
+// SHA-256 fed in pieces, so a member is hashed as it is read instead of held whole.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  void Update(std::string_view bytes);
+  std::string HexDigest();  // lowercase hex; call once, after the last Update
+
+ private:
+  std::shared_ptr<EVP_MD_CTX> context_;
+};
+
 // A private or public key of a supported algorithm. Copies share the key.
 class Key {
  public:

@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "harness/core/yaml_text.h"
+
 namespace ra2cert::bundle {
 namespace {
 
@@ -33,6 +35,7 @@ Result<std::string> Text(const std::string& source, const YAML::Node& node,
 
 Result<Declarations> ParseDeclarations(const std::string& yaml_text, const std::string& source,
                                        const RequirementSet& requirements) {
+  if (auto checked = CheckYamlText(yaml_text, source); !checked) return checked.error();
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);

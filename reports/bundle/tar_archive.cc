@@ -109,6 +109,8 @@ Result<std::string> WriteTarGz(const std::vector<TarEntry>& entries, int64_t mti
       archive_write_set_filter_option(a.get(), "gzip", "timestamp", nullptr) != ARCHIVE_OK ||
       archive_write_set_filter_option(a.get(), "gzip", "compression-level", "9") != ARCHIVE_OK ||
       archive_write_set_format_ustar(a.get()) != ARCHIVE_OK ||
+      // No zero padding after the gzip member: the verifier accepts nothing after it.
+      archive_write_set_bytes_in_last_block(a.get(), 1) != ARCHIVE_OK ||
       archive_write_open(a.get(), &out, nullptr, AppendToString, nullptr) != ARCHIVE_OK) {
     return Error("cannot start the archive: " + ArchiveError(a.get()));
   }

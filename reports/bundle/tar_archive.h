@@ -24,10 +24,14 @@ struct TarEntry {
   std::string link_target;  // links only
 };
 
+// Far above a real bundle, whose writer caps a record at 128 MiB, a log at 64 MiB and a
+// component log at 4 MiB, and which holds a log per case plus about ten files; a bundle
+// past any limit is refused with the limit named. Reading stays bounded in memory (members
+// stream) and in time (the whole tar stream, padding included, counts to the total).
 struct ReadLimits {
-  size_t max_archive_bytes = size_t{1} << 30;
-  size_t max_entry_bytes = size_t{256} << 20;
-  size_t max_total_bytes = size_t{1} << 30;  // uncompressed, all entries
+  size_t max_archive_bytes = size_t{1} << 30;  // compressed
+  size_t max_entry_bytes = size_t{256} << 20;  // one member
+  size_t max_total_bytes = size_t{1} << 30;    // uncompressed tar stream, headers included
   size_t max_entries = 10000;
 };
 

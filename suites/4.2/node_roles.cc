@@ -4,6 +4,7 @@
 #include <regex>
 #include <sstream>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 
@@ -34,7 +35,8 @@ RA2CERT_CASE(
      .title = "At least one control-plane and one worker node, control plane closed to workloads",
      .requirements = {"ra2.k8s.003", "ra2.k8s.004"},
      .needs = {"cluster"},
-     .violations = {"control-plane-schedulable"}}) {
+     .violations = {"control-plane-schedulable"},
+     .api_access = fixtures::access::ReadNodes()}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
   EXPECT_FALSE(nodes->control_plane.empty())
@@ -65,7 +67,8 @@ RA2CERT_CASE(HostOs, KernelIsLinux4OrNewer,
               .title = "Every Linux node runs kernel 4.x or newer",
               .requirements = {"ra2.os.002"},
               .needs = {"cluster"},
-              .violations = {"stale-node"}}) {
+              .violations = {"stale-node"},
+              .api_access = fixtures::access::ReadNodes()}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
   int linux_nodes = 0;
@@ -88,7 +91,10 @@ RA2CERT_CASE(HostOs, ControlPlaneRunsDebOrRpmDistribution,
               .requirements = {"ra2.os.001"},
               .needs = {"cluster"},
               .timeout = std::chrono::seconds(150),
-              .violations = {"control-plane-os-flatcar"}}) {
+              .violations = {"control-plane-os-flatcar"},
+              .api_access = Combine({fixtures::access::ReadNodes(),
+                                     fixtures::access::TestNamespace(),
+                                     fixtures::access::RunProbePod()})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
   std::vector<json> inspectable;
@@ -158,7 +164,8 @@ RA2CERT_CASE(
      .title = "Windows nodes are workers running Windows Server 2019 (10.0.17763) or later",
      .requirements = {"ra2.os.003"},
      .needs = {"cluster", "windows-nodes"},
-     .violations = {"windows-node-2016"}}) {
+     .violations = {"windows-node-2016"},
+     .api_access = fixtures::access::ReadNodes()}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(nodes,
                      client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 
@@ -77,7 +78,12 @@ RA2CERT_CASE(HostOs, WindowsWorkersTakeOnlyWindowsPods,
               .requirements = {"ra2.os.003"},
               .needs = {"cluster", "windows-nodes"},
               .timeout = std::chrono::seconds(90),
-              .violations = {"windows-nodes-untainted"}}) {
+              .violations = {"windows-nodes-untainted"},
+              .api_access = Combine({fixtures::access::ReadNodes(),
+                                     fixtures::access::TestNamespace(),
+                                     fixtures::access::StartProbePod(),
+                                     fixtures::access::WaitFor("pods"),
+                                     {{.verbs = {"get", "delete"}, .resource = "pods"}}})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(nodes,
                      client->List("/api/v1/nodes", {.label_selector = "kubernetes.io/os=windows"}));

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <regex>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 
@@ -27,7 +28,9 @@ RA2CERT_CASE(
      .title = "API server is Kubernetes 1.33 or newer and kubelets are at most 3 minors behind",
      .requirements = {"ra2.k8s.005"},
      .needs = {"cluster"},
-     .violations = {"stale-node"}}) {
+     .violations = {"stale-node"},
+     .api_access = Combine({{{.verbs = {"get"}, .url = "/version"}},
+                            fixtures::access::ReadNodes()})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(version, client->Get("/version"));
   const std::string server = version->value("gitVersion", "");
@@ -61,7 +64,11 @@ RA2CERT_CASE(
      .requirements = {"ra2.k8s.012"},
      .needs = {"cluster"},
      .timeout = std::chrono::seconds(90),
-     .violations = {"scheduler-stopped", "controller-manager-stopped"}}) {
+     .violations = {"scheduler-stopped", "controller-manager-stopped"},
+     .api_access =
+         Combine({{{.verbs = {"get"}, .url = "/readyz"},
+                   {.verbs = {"get"}, .group = "coordination.k8s.io", .resource = "leases"}},
+                  fixtures::access::WaitFor("leases", "coordination.k8s.io")})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   // /readyz answers 500 with the failing checks when the API server is not ready: that is
   // the cluster's answer, not a broken request.
@@ -115,7 +122,10 @@ RA2CERT_CASE(Kubernetes, PodRunsOnAWorker,
               .requirements = {"ra2.k8s.021", "ra2.k8s.022"},
               .needs = {"cluster"},
               .timeout = std::chrono::seconds(120),
-              .violations = {"registry-unreachable", "scheduler-stopped"}}) {
+              .violations = {"registry-unreachable", "scheduler-stopped"},
+              .api_access = Combine({fixtures::access::TestNamespace(),
+                                     fixtures::access::RunProbePod(),
+                                     {{.verbs = {"get"}, .resource = "nodes"}}})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.3.003"));
   fixtures::ProbePodSpec spec{.name = "probe", .command = {"echo ra2cert-probe-ran; uname -s"}};

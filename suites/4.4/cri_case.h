@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/cri/cri_client.h"
 
@@ -20,6 +21,7 @@ inline constexpr std::chrono::seconds kCriCallTimeout{5};
 // The labels the kubelet sets on every pod sandbox it asks the runtime for.
 inline constexpr const char* kPodNamespaceLabel = "io.kubernetes.pod.namespace";
 inline constexpr const char* kPodNameLabel = "io.kubernetes.pod.name";
+inline constexpr const char* kPodUidLabel = "io.kubernetes.pod.uid";
 
 struct NodeRuntime {
   std::string node;
@@ -49,5 +51,9 @@ Result<std::vector<fixtures::json>> RunSleepers(kube::Client& client, const std:
                                                 const std::string& prefix,
                                                 const std::vector<std::string>& nodes,
                                                 fixtures::Deadline deadline);
+// What RunSleepers asks of the API.
+inline std::vector<ApiAccess> SleepersAccess() {
+  return Combine({fixtures::access::StartProbePod(), fixtures::access::WaitForPod()});
+}
 
 }  // namespace ra2cert::suites

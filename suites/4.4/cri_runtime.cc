@@ -3,6 +3,7 @@
 #include <iostream>
 #include <regex>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 #include "suites/4.4/cri_case.h"
@@ -30,7 +31,8 @@ RA2CERT_CASE(ContainerRuntime, CriVersionOnEveryNode,
               .requirements = {"ra2.crt.002"},
               .needs = {"cluster", "cri"},
               .timeout = std::chrono::seconds(30),
-              .violations = {"containerd-cri-disabled"}}) {
+              .violations = {"containerd-cri-disabled"},
+              .api_access = fixtures::access::ReadNodes()}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(runtimes, ConnectNodeRuntimes());
   RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
@@ -85,7 +87,8 @@ RA2CERT_CASE(
      .requirements = {"ra2.crt.002"},
      .needs = {"cluster", "cri"},
      .timeout = std::chrono::seconds(30),
-     .violations = {"containerd-cri-disabled", "cni-config-removed"}}) {
+     .violations = {"containerd-cri-disabled", "cni-config-removed"},
+     .no_api_access = true}) {
   RA2CERT_REQUIRE_OK(runtimes, ConnectNodeRuntimes());
   for (auto& runtime : *runtimes) {
     auto status = runtime.cri.Status();
@@ -118,7 +121,8 @@ RA2CERT_CASE(ContainerRuntime, PodsRunUnderAnOciRuntime,
               .requirements = {"ra2.crt.001"},
               .needs = {"cluster", "cri"},
               .timeout = std::chrono::seconds(90),
-              .violations = {"containerd-cri-disabled"}}) {
+              .violations = {"containerd-cri-disabled"},
+              .api_access = Combine({fixtures::access::TestNamespace(), SleepersAccess()})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(runtimes, ConnectNodeRuntimes());
   std::vector<std::string> node_names;

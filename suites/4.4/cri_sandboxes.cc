@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 #include "suites/4.4/cri_case.h"
@@ -51,11 +52,17 @@ Result<Census> TakeCensus(kube::Client& client, NodeRuntime& runtime) {
       api_running.insert(key);
     }
   }
+  // Sandboxes made through CRI by others than the kubelet (ra2cert's own 4.4.02x cases,
+  // crictl) lack the kubelet's pod labels and are no pod of the API server's.
   std::map<std::string, std::set<std::string>> cri_uids;
-  for (const auto& sandbox : *sandboxes)
+  size_t kubelet_sandboxes = 0;
+  for (const auto& sandbox : *sandboxes) {
+    if (!sandbox.labels.contains(kPodNamespaceLabel)) continue;
+    ++kubelet_sandboxes;
     cri_uids[sandbox.namespace_ + "/" + sandbox.name].insert(sandbox.uid);
+  }
 
-  Census census{.running_pods = api_running.size(), .ready_sandboxes = sandboxes->size()};
+  Census census{.running_pods = api_running.size(), .ready_sandboxes = kubelet_sandboxes};
   for (const auto& key : api_running) {
     auto found = cri_uids.find(key);
     if (found == cri_uids.end()) {
@@ -86,7 +93,12 @@ RA2CERT_CASE(ContainerRuntime, CriSandboxFollowsThePod,
               .requirements = {"ra2.crt.002"},
               .needs = {"cluster", "cri"},
               .timeout = std::chrono::seconds(120),
-              .violations = {"containerd-cri-disabled"}}) {
+              .violations = {"containerd-cri-disabled"},
+              .api_access = Combine({fixtures::access::ReadNodes(),
+                                     fixtures::access::TestNamespace(),
+                                     SleepersAccess(),
+                                     {{.verbs = {"delete"}, .resource = "pods"}},
+                                     fixtures::access::WaitFor("pods")})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(runtimes, ConnectNodeRuntimes());
   RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
@@ -237,7 +249,10 @@ RA2CERT_CASE(
      .requirements = {"ra2.crt.002"},
      .needs = {"cluster", "cri"},
      .timeout = std::chrono::seconds(120),
-     .violations = {"containerd-cri-disabled"}}) {
+     .violations = {"containerd-cri-disabled"},
+     .api_access = Combine({fixtures::access::TestNamespace(),
+                            SleepersAccess(),
+                            {{.verbs = {"list"}, .resource = "pods"}}})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(runtimes, ConnectNodeRuntimes());
   std::vector<std::string> node_names;

@@ -4,6 +4,7 @@
 // (and the kernel's) answer, which a sandbox failure reports in an event, not in the pod.
 #include <sstream>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 #include "harness/kube/watch.h"
@@ -17,14 +18,18 @@ constexpr const char* kPod = "userns";
 std::string Reason(const json& event) { return event.value("reason", ""); }
 }  // namespace
 
-RA2CERT_CASE(ContainerRuntime, UserNamespacedPodRootIsNotHostRoot,
-             {.id = "4.4.007",
-              .title = "A pod with hostUsers: false runs in its own user namespace: its root is "
-                       "not the node's root",
-              .requirements = {"sec.sys.021"},
-              .needs = {"cluster"},
-              .timeout = std::chrono::seconds(120),
-              .violations = {"containerd-cri-disabled"}}) {
+RA2CERT_CASE(
+    ContainerRuntime, UserNamespacedPodRootIsNotHostRoot,
+    {.id = "4.4.007",
+     .title = "A pod with hostUsers: false runs in its own user namespace: its root is "
+              "not the node's root",
+     .requirements = {"sec.sys.021"},
+     .needs = {"cluster"},
+     .timeout = std::chrono::seconds(120),
+     .violations = {"containerd-cri-disabled"},
+     .api_access = Combine({fixtures::access::TestNamespace(), fixtures::access::StartProbePod(),
+                            fixtures::access::WaitFor("events"), fixtures::access::WaitForPod(),
+                            fixtures::access::PodLogs()})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.4.007"));
   const fixtures::ProbePodSpec spec{

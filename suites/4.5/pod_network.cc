@@ -2,6 +2,7 @@
 // cluster DNS work on it.
 #include <sstream>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 
@@ -25,7 +26,11 @@ RA2CERT_CASE(PodNetwork, CrossNodeServiceByDnsName,
               .requirements = {"ra2.ntw.002", "ra2.ntw.001"},
               .needs = {"cluster"},
               .timeout = std::chrono::seconds(180),
-              .violations = {"cluster-dns-down", "cni-config-removed"}}) {
+              .violations = {"cluster-dns-down", "cni-config-removed"},
+              .api_access = Combine({fixtures::access::ReadNodes(),
+                                     fixtures::access::TestNamespace(),
+                                     fixtures::access::RunProbePod(),
+                                     {{.verbs = {"create"}, .resource = "services"}}})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
   // Two different nodes: two workers where there are, else a worker and a control-plane

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
 #include "harness/tools/run_tool.h"
@@ -45,6 +46,24 @@ class Helm {
  private:
   fs::path home_;
 };
+
+// What Helm 3 asks of the API for this chart: discovery and the OpenAPI schema it
+// validates against, its release records (Secrets: looked up, created, updated as the
+// release moves on, deleted on uninstall), the Deployment it creates, patches and deletes,
+// and the ReplicaSets its --wait reads to know the rollout is done.
+std::vector<ApiAccess> HelmAccess() {
+  return {{.verbs = {"get"}, .url = "/version"},
+          {.verbs = {"get"}, .url = "/api"},
+          {.verbs = {"get"}, .url = "/api/*"},
+          {.verbs = {"get"}, .url = "/apis"},
+          {.verbs = {"get"}, .url = "/apis/*"},
+          {.verbs = {"get"}, .url = "/openapi/*"},
+          {.verbs = {"get", "list", "create", "update", "delete"}, .resource = "secrets"},
+          {.verbs = {"get", "list", "create", "patch", "delete"},
+           .group = "apps",
+           .resource = "deployments"},
+          {.verbs = {"get", "list"}, .group = "apps", .resource = "replicasets"}};
+}
 
 std::string Describe(const ToolResult& result) {
   return "exit " + std::to_string(result.exit_code) + "\n" + result.out + result.err;
@@ -122,14 +141,20 @@ int HelmMajor(const std::string& version) {
 }
 }  // namespace
 
-RA2CERT_CASE(PackageManager, HelmInstallUpgradeRollback,
-             {.id = "4.8.001",
-              .title = "A Helm (3 or newer) chart installs, upgrades (rolling update) and rolls "
-                       "back using only the Kubernetes API",
-              .requirements = {"ra2.pkg.001", "ra2.pkg.002", "ra2.app.013", "ra2.app.014"},
-              .needs = {"cluster", "helm"},
-              .timeout = std::chrono::seconds(300),
-              .violations = {"controller-manager-stopped"}}) {
+RA2CERT_CASE(
+    PackageManager, HelmInstallUpgradeRollback,
+    {.id = "4.8.001",
+     .title = "A Helm (3 or newer) chart installs, upgrades (rolling update) and rolls "
+              "back using only the Kubernetes API",
+     .requirements = {"ra2.pkg.001", "ra2.pkg.002", "ra2.app.013", "ra2.app.014"},
+     .needs = {"cluster", "helm"},
+     .timeout = std::chrono::seconds(300),
+     .violations = {"controller-manager-stopped"},
+     .api_access = Combine({fixtures::access::TestNamespace(),
+                            HelmAccess(),
+                            fixtures::access::WaitFor("deployments", "apps"),
+                            {{.verbs = {"get"}, .group = "apps", .resource = "deployments"},
+                             {.verbs = {"list"}, .resource = "secrets"}}})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   Helm helm;
   RA2CERT_REQUIRE_OK(version, helm.Run({"version", "--short"}));

@@ -306,4 +306,179 @@ TEST_F(EngineE2ETest, DryRunPrintsThePlanAndRunsNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "state" / "flaky.seen"));
 }
 
+TEST_F(EngineE2ETest, NumericFlagsOutsideTheirRangeExitTwoNamingFlagAndRange) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--timeout-multiplier", "1e308", "0.1 to 100"},
+      {"--timeout-multiplier", "1e-300", "0.1 to 100"},
+      {"--timeout-multiplier", "nan", "0.1 to 100"},
+      {"--stop-grace", "inf", "0 to 600"},
+      {"--parallel", "0", "1 to 64"},
+      {"--retries", "99999999999", "0 to 10"},
+      {"--parallel", "2.5", "1 to 64"}};
+  for (const auto& c : cases) {
+    auto outcome = Run({"run", "--output-dir", (dir_ / "out").string(), c[0], c[1]});
+    EXPECT_EQ(outcome.exit_code, 2) << c[0] << " " << c[1] << "\n" << outcome.output;
+    EXPECT_NE(outcome.output.find(c[0]), std::string::npos) << outcome.output;
+    EXPECT_NE(outcome.output.find(c[2]), std::string::npos) << outcome.output;
+    EXPECT_FALSE(fs::exists(dir_ / "out")) << c[0] << " " << c[1];
+  }
+  std::ofstream(dir_ / "huge.yaml") << "timeout-multiplier: 1e308\n";
+  auto config = Run({"run", "--config", (dir_ / "huge.yaml").string()});
+  EXPECT_EQ(config.exit_code, 2) << config.output;
+  EXPECT_NE(config.output.find("huge.yaml:1: key 'timeout-multiplier'"), std::string::npos)
+      << config.output;
+}
+
+TEST_F(EngineE2ETest, AnUnknownCommandIsNamedWithTheCommands) {
+  auto unknown = Run({"frobnicate", "--parallel", "2"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("unknown command 'frobnicate'; commands: list, run"),
+            std::string::npos)
+      << unknown.output;
+  auto nested = Run({"cluster", "upp"});
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_NE(nested.output.find("unknown command 'cluster upp'; commands of cluster: up"),
+            std::string::npos)
+      << nested.output;
+  auto none = Run({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.output.find("a command is required"), std::string::npos) << none.output;
+}
+
+TEST_F(EngineE2ETest, AnInvalidRegexGivesRe2sReasonInListRunAndMatrix) {
+  auto list = Run({"list", "--focus", "(?=x)"});
+  EXPECT_EQ(list.exit_code, 2);
+  EXPECT_NE(list.output.find("--focus: '(?=x)' is not a valid regular expression (RE2: "),
+            std::string::npos)
+      << list.output;
+  auto run = Run({"run", "--skip", "a{1001}"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("--skip: "), std::string::npos) << run.output;
+  // The unwritable --output-dir is a second guard: this must never reach a cluster.
+  std::ofstream(dir_ / "file") << "";
+  auto matrix = Run({"matrix", "--k8s-versions", "1.33", "--focus", "(?<=x)", "--output-dir",
+                     (dir_ / "file" / "x").string()});
+  EXPECT_EQ(matrix.exit_code, 2);
+  EXPECT_NE(matrix.output.find("--focus: "), std::string::npos) << matrix.output;
+  // A backtracking pattern is answered at once (RE2 is linear).
+  const auto start = std::chrono::steady_clock::now();
+  auto slow = Run({"list", "--focus", "(.*.*.*.*.*.*.*.*)*z$"});
+  EXPECT_EQ(slow.exit_code, 0) << slow.output;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(EngineE2ETest, SettingsThatWouldDoNothingAreRefused) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--nodes", "3"},
+                                               {"--k8s-version", "1.34"},
+                                               {"--keep-cluster"},
+                                               {"--windows-nodes", "1"},
+                                               {"--state-dir", "/tmp/x"},
+                                               {"--violate", "cni-config-removed"}}) {
+    std::vector<std::string> command = {"run", "--output-dir", (dir_ / "out").string()};
+    command.insert(command.end(), args.begin(), args.end());
+    auto outcome = Run(command);
+    EXPECT_EQ(outcome.exit_code, 2) << args[0] << "\n" << outcome.output;
+    EXPECT_NE(outcome.output.find(args[0] + " shapes the local cluster and does nothing without "
+                                            "--local"),
+              std::string::npos)
+        << outcome.output;
+  }
+  std::ofstream(dir_ / "local.yaml") << "nodes: 3\n";
+  auto config = Run({"run", "--config", (dir_ / "local.yaml").string()});
+  EXPECT_EQ(config.exit_code, 2);
+  EXPECT_NE(config.output.find("--nodes shapes the local cluster"), std::string::npos)
+      << config.output;
+  auto context = Run({"run", "--local", "--context", "lab"});
+  EXPECT_EQ(context.exit_code, 2);
+  EXPECT_NE(context.output.find("--context is for an attached cluster"), std::string::npos)
+      << context.output;
+  auto empty = Run({"run", "--kubeconfig", "", "--output-dir", (dir_ / "out").string()});
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_NE(empty.output.find("--kubeconfig: the value is empty"), std::string::npos)
+      << empty.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  EXPECT_EQ(Run({"run", "--config", ""}).exit_code, 2);
+}
+
+TEST_F(EngineE2ETest, AConfigFileMustBeARegularFileWithUniqueKeys) {
+  auto directory = Run({"run", "--config", dir_.string()});
+  EXPECT_EQ(directory.exit_code, 2);
+  EXPECT_NE(directory.output.find("a directory"), std::string::npos) << directory.output;
+  fs::create_symlink("/dev/zero", dir_ / "zero.yaml");
+  auto zero = Run({"run", "--config", (dir_ / "zero.yaml").string()});
+  EXPECT_EQ(zero.exit_code, 2) << zero.output;
+  std::ofstream(dir_ / "twice.yaml")
+      << "focus: fixture passes\nparallel: 2\nfocus: fixture fails\n";
+  auto twice = Run({"run", "--config", (dir_ / "twice.yaml").string()});
+  EXPECT_EQ(twice.exit_code, 2);
+  EXPECT_NE(twice.output.find("twice.yaml:3: key 'focus': is given twice (first at "),
+            std::string::npos)
+      << twice.output;
+  std::ofstream(dir_ / "unknown.yaml") << "nodez: 3\n";
+  auto unknown = Run({"run", "--config", (dir_ / "unknown.yaml").string()});
+  EXPECT_NE(unknown.output.find("unknown setting (known: kubeconfig, context,"), std::string::npos)
+      << unknown.output;
+}
+
+TEST_F(EngineE2ETest, ConfigKeysAreSpelledLikeTheFlags) {
+  std::ofstream(dir_ / "run.yaml") << "section: '4.2'\nfocus: fixture passes\nstop-grace: 2\n"
+                                   << "output-dir: " << (dir_ / "out").string() << "\n";
+  auto outcome = Run({"run", "--config", (dir_ / "run.yaml").string()});
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  EXPECT_EQ(Results()["selection"]["sections"], json::array({"4.2"}));
+}
+
+TEST_F(EngineE2ETest, AnUnwritableOutputDirIsAUsageError) {
+  std::ofstream(dir_ / "file") << "not a directory\n";
+  auto outcome = Run(RunArgs("fixture passes"));  // warm-up: writable works
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+  auto unwritable =
+      Run({"run", "--focus", "fixture passes", "--output-dir", (dir_ / "file" / "out").string()});
+  EXPECT_EQ(unwritable.exit_code, 2) << unwritable.output;
+  EXPECT_NE(unwritable.output.find("--output-dir: "), std::string::npos) << unwritable.output;
+  EXPECT_EQ(unwritable.output.find("PASS"), std::string::npos) << "a case ran";
+}
+
+// A failed signing is not "a case failed" (1): it exits 3 even when a case failed too.
+TEST_F(EngineE2ETest, AFailingSignerExitsThreeWhateverTheCasesDid) {
+  auto args = RunArgs("fixture fails");
+  args.insert(args.end(), {"--signer", "echo HSM offline >&2; exit 4"});
+  auto outcome = Run(args);
+  EXPECT_EQ(outcome.exit_code, 3) << outcome.output;
+  EXPECT_NE(outcome.output.find("writing the bundle failed"), std::string::npos) << outcome.output;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "results.json"));
+}
+
+TEST_F(EngineE2ETest, NothingExecutedIsAnErrorInJUnit) {
+  auto outcome = Run(RunArgs("fixture needs CRI"));
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.output;
+  const std::string junit = ReadFile(dir_ / "out" / "junit.xml");
+  EXPECT_NE(junit.find("name=\"ra2cert.verdict\" value=\"incomplete\""), std::string::npos);
+  EXPECT_NE(junit.find("<error message=\"no case executed"), std::string::npos) << junit;
+  EXPECT_EQ(ValidateJUnit(), 0);
+}
+
+TEST_F(EngineE2ETest, CompareCountsNewFailuresAndLostVerificationsAsRegressions) {
+  auto write = [&](const std::string& name, const std::string& outcome) {
+    std::ofstream(dir_ / name) << json{{"schema", "ra2cert.results/v1"},
+                                       {"cases", {{{"id", "4.2.001"}, {"outcome", outcome}}}}}
+                                      .dump();
+    return (dir_ / name).string();
+  };
+  const auto skipped = write("skipped.json", "Skipped");
+  const auto failed = write("failed.json", "Failed");
+  const auto passed = write("passed.json", "Passed");
+  auto regression = Run({"compare", skipped, failed});
+  EXPECT_EQ(regression.exit_code, 1) << regression.output;
+  EXPECT_NE(regression.output.find("REGRESSION 4.2.001"), std::string::npos) << regression.output;
+  auto lost = Run({"compare", passed, skipped});
+  EXPECT_EQ(lost.exit_code, 1) << lost.output;
+  EXPECT_NE(lost.output.find("LOST       4.2.001"), std::string::npos) << lost.output;
+  EXPECT_EQ(Run({"compare", failed, passed}).exit_code, 0);
+  std::ofstream(dir_ / "bad.json") << R"({"schema": "ra2cert.results/v1", "cases": [1]})";
+  auto bad = Run({"compare", passed, (dir_ / "bad.json").string()});
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("cases[0] is not an object"), std::string::npos) << bad.output;
+}
+
 }  // namespace

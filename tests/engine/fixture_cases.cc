@@ -48,7 +48,8 @@ RA2CERT_CASE(Fixture, Passes,
              {.id = "4.2.001",
               .title = "fixture passes",
               .requirements = {"ra2.os.001"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   EXPECT_EQ(2 + 2, 4);
 }
 
@@ -56,7 +57,8 @@ RA2CERT_CASE(Fixture, Fails,
              {.id = "4.2.002",
               .title = "fixture fails",
               .requirements = {"ra2.os.002"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   const int answer = 41;
   EXPECT_EQ(answer, 42) << "the answer is off by one";
 }
@@ -65,7 +67,8 @@ RA2CERT_CASE(Fixture, SkipsUnverifiable,
              {.id = "4.2.003",
               .title = "fixture cannot verify",
               .requirements = {"ra2.ch.006"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   GTEST_SKIP() << "metrics API absent";
 }
 
@@ -73,7 +76,8 @@ RA2CERT_CASE(Fixture, SkipsNotApplicable,
              {.id = "4.7.001",
               .title = "fixture not applicable",
               .requirements = {"ra2.plat.015"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   RA2CERT_NOT_APPLICABLE("no service mesh is offered");
 }
 
@@ -81,7 +85,8 @@ RA2CERT_CASE(Fixture, Crashes,
              {.id = "4.3.001",
               .title = "fixture crashes",
               .requirements = {"ra2.k8s.005"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   std::raise(SIGSEGV);
 }
 
@@ -90,7 +95,8 @@ RA2CERT_CASE(Fixture, Hangs,
               .title = "fixture hangs",
               .requirements = {"ra2.k8s.012"},
               .timeout = seconds(1),
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   // A grandchild that must die with the case's process group.
   const pid_t helper = ::fork();
   if (helper == 0) {
@@ -106,7 +112,8 @@ RA2CERT_CASE(Fixture, FlakyOnce,
              {.id = "4.3.003",
               .title = "fixture flaky",
               .requirements = {"ra2.k8s.013"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   const bool first_attempt = !fs::exists(State("flaky.seen"));
   Touch("flaky.seen");
   EXPECT_FALSE(first_attempt) << "fails the first time only";
@@ -116,7 +123,8 @@ RA2CERT_CASE(Fixture, InfrastructureError,
              {.id = "4.3.004",
               .title = "fixture infrastructure error",
               .requirements = {"ra2.k8s.019"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   RA2CERT_INFRA_ERROR("the API server stopped answering");
 }
 
@@ -124,7 +132,8 @@ RA2CERT_CASE(Fixture, Throws,
              {.id = "4.3.005",
               .title = "fixture throws",
               .requirements = {"ra2.k8s.021"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   throw std::runtime_error("unexpected state");
 }
 
@@ -134,7 +143,8 @@ RA2CERT_CASE(Fixture, FailsThenInfrastructureError,
              {.id = "4.3.006",
               .title = "fixture cluster failure then harness error",
               .requirements = {"ra2.k8s.022"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   ADD_FAILURE() << "the pod was never scheduled";
   RA2CERT_INFRA_ERROR("the API server stopped answering");
 }
@@ -144,7 +154,8 @@ RA2CERT_CASE(Fixture, InfrastructureErrorThenFails,
              {.id = "4.3.007",
               .title = "fixture harness mark then cluster failure",
               .requirements = {"ra2.k8s.023"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   ::ra2cert::MarkInfrastructureError();
   ADD_FAILURE() << "could not read one node's log";
   EXPECT_EQ(1, 2) << "the node is not Ready";
@@ -155,7 +166,8 @@ RA2CERT_CASE(Fixture, NeedsCri,
               .title = "fixture needs CRI",
               .requirements = {"ra2.crt.002"},
               .needs = {"cri"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   FAIL() << "must never run without a CRI";
 }
 
@@ -164,7 +176,8 @@ RA2CERT_CASE(Fixture, SlowWithCleanup,
               .title = "fixture slow with clean-up",
               .requirements = {"ra2.ntw.002"},
               .timeout = seconds(60),
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   CleanupMarker marker("slow-cleanup.done");
   Touch("slow.started");
   ASSERT_FALSE(SleepUntilInterrupted(seconds(30))) << "stopped by the orchestrator";
@@ -175,7 +188,8 @@ RA2CERT_CASE(Fixture, SlowSecond,
               .title = "fixture slow second",
               .requirements = {"ra2.ntw.001"},
               .timeout = seconds(60),
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   ASSERT_FALSE(SleepUntilInterrupted(seconds(30)));
 }
 
@@ -183,7 +197,8 @@ RA2CERT_CASE(Fixture, NoisyOutput,
              {.id = "4.5.003",
               .title = "fixture noisy output",
               .requirements = {"ra2.ntw.014"},
-              .no_violation_reason = "engine fixture"}) {
+              .no_violation_reason = "engine fixture",
+              .no_api_access = true}) {
   std::printf(
       "colour \x1B[31mred\x1B[0m, bell \x07, nul %c, bad utf8 \xFF\xFE, euro \xE2\x82\xAC\n", 0);
   for (int i = 0; i < 20000; ++i) std::printf("line %d of a very long log\n", i);
@@ -198,7 +213,8 @@ RA2CERT_CASE(Fixture, NoisyOutput,
                 .title = "fixture lane " #number,                                        \
                 .requirements = {"ra2.stg.001"},                                         \
                 .timeout = seconds(20),                                                  \
-                .no_violation_reason = "engine fixture"}) {                              \
+                .no_violation_reason = "engine fixture",                                 \
+                .no_api_access = true}) {                                                \
     Touch("lane" #number ".running");                                                    \
     int others = 0;                                                                      \
     for (int i = 0; i < 150 && others < 2; ++i) {                                        \

@@ -1,7 +1,8 @@
 # What the cluster needs once the API answers: the Node objects with roles, taints and pod
 # CIDRs (made before the kubelets register, so nothing can be scheduled on node 1 before its
 # taint exists), the apiserver's access to kubelets, RuntimeClasses, and CoreDNS serving the
-# cluster domain only (no forward plugin: names outside the cluster are never looked up).
+# cluster domain only (no forward plugin: names outside the cluster are never looked up), and
+# metrics-server serving the resource metrics API.
 # Sourced by cluster.sh; needs common.sh.
 
 addons_nodes_yaml() {
@@ -64,6 +65,78 @@ metadata: {name: gvisor}
 handler: runsc
 YAML
   fi
+}
+
+# The compliant answer to RA2 4.4's rule that privileged workloads run only under a sandboxed
+# runtime, the way an operator would enforce it: a ValidatingAdmissionPolicy (GA since 1.30)
+# refusing, outside kube-system, any pod that asks for privilege (a privileged container, a
+# host namespace, or a capability that reaches the host's kernel) unless it runs under the
+# gVisor RuntimeClass. Only with gVisor: without a sandbox the rule cannot be met at all.
+SANDBOX_POLICY=ra2cert-privileged-pods-sandboxed
+addons_sandbox_policy_yaml() {
+  [[ -n "$(gvisor_bin_dir || true)" ]] || return 0
+  cat <<YAML
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: $SANDBOX_POLICY}
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups: [""]
+      apiVersions: [v1]
+      operations: [CREATE, UPDATE]
+      resources: [pods, pods/ephemeralcontainers]
+  variables:
+  - name: hostKernelCapabilities
+    expression: >-
+      ['ALL', 'SYS_ADMIN', 'NET_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'SYS_BOOT',
+      'SYS_TIME', 'BPF', 'PERFMON', 'DAC_READ_SEARCH', 'MAC_ADMIN', 'MAC_OVERRIDE']
+  - name: privilegedContainers
+    expression: >-
+      object.spec.containers.exists(c, has(c.securityContext) &&
+        ((has(c.securityContext.privileged) && c.securityContext.privileged) ||
+         (has(c.securityContext.capabilities) && has(c.securityContext.capabilities.add) &&
+          c.securityContext.capabilities.add.exists(a,
+            a.upperAscii().replace('CAP_', '') in variables.hostKernelCapabilities))))
+      || (has(object.spec.initContainers) && object.spec.initContainers.exists(c,
+        has(c.securityContext) &&
+        ((has(c.securityContext.privileged) && c.securityContext.privileged) ||
+         (has(c.securityContext.capabilities) && has(c.securityContext.capabilities.add) &&
+          c.securityContext.capabilities.add.exists(a,
+            a.upperAscii().replace('CAP_', '') in variables.hostKernelCapabilities)))))
+      || (has(object.spec.ephemeralContainers) && object.spec.ephemeralContainers.exists(c,
+        has(c.securityContext) &&
+        ((has(c.securityContext.privileged) && c.securityContext.privileged) ||
+         (has(c.securityContext.capabilities) && has(c.securityContext.capabilities.add) &&
+          c.securityContext.capabilities.add.exists(a,
+            a.upperAscii().replace('CAP_', '') in variables.hostKernelCapabilities)))))
+  - name: hostNamespaces
+    expression: >-
+      (has(object.spec.hostPID) && object.spec.hostPID) ||
+      (has(object.spec.hostIPC) && object.spec.hostIPC) ||
+      (has(object.spec.hostNetwork) && object.spec.hostNetwork)
+  validations:
+  - expression: >-
+      !(variables.privilegedContainers || variables.hostNamespaces) ||
+      (has(object.spec.runtimeClassName) && object.spec.runtimeClassName == 'gvisor')
+    reason: Forbidden
+    message: >-
+      a pod asking for privilege (a privileged container, a host namespace or a capability
+      such as SYS_ADMIN) runs here only in the gVisor sandbox: set spec.runtimeClassName: gvisor
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: $SANDBOX_POLICY}
+spec:
+  policyName: $SANDBOX_POLICY
+  validationActions: [Deny]
+  matchResources:
+    namespaceSelector:
+      matchExpressions:
+      - {key: kubernetes.io/metadata.name, operator: NotIn, values: [kube-system]}
+YAML
 }
 
 addons_coredns_yaml() {
@@ -180,6 +253,178 @@ spec:
 YAML
 }
 
+# metrics-server serves the resource metrics API (metrics.k8s.io) through the aggregation
+# layer (the front-proxy flags of apiserver_start). Both of its TLS links are verified: the
+# API server checks metrics-server's serving certificate against the cluster CA (the
+# APIService's caBundle; the certificate is made here from that CA), and metrics-server checks
+# each kubelet's serving certificate (pki.sh: kubelet-<i>-serving, signed by the cluster CA,
+# the node's InternalIP in its SANs) against the CA that every namespace's kube-root-ca.crt
+# ConfigMap carries. So no --kubelet-insecure-tls.
+METRICS_SERVER_DNS=metrics-server.kube-system.svc
+
+# addons_metrics_server_cert: its serving key and certificate in $PKI, made once.
+addons_metrics_server_cert() {
+  [[ -s "$PKI/metrics-server.crt" && -s "$PKI/metrics-server.key" ]] && return 0
+  _cert metrics-server "/CN=$METRICS_SERVER_DNS" serverAuth \
+    "DNS:$METRICS_SERVER_DNS,DNS:$METRICS_SERVER_DNS.$CLUSTER_DOMAIN"
+}
+
+addons_metrics_server_yaml() {
+  cat <<YAML
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: metrics-server-serving, namespace: kube-system, labels: {k8s-app: metrics-server}}
+type: kubernetes.io/tls
+data:
+  tls.crt: $(base64 -w0 "$PKI/metrics-server.crt")
+  tls.key: $(base64 -w0 "$PKI/metrics-server.key")
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:aggregated-metrics-reader
+  labels:
+    k8s-app: metrics-server
+    rbac.authorization.k8s.io/aggregate-to-admin: "true"
+    rbac.authorization.k8s.io/aggregate-to-edit: "true"
+    rbac.authorization.k8s.io/aggregate-to-view: "true"
+rules:
+- apiGroups: [metrics.k8s.io]
+  resources: [pods, nodes]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: system:metrics-server, labels: {k8s-app: metrics-server}}
+rules:
+- apiGroups: [""]
+  resources: [nodes/metrics]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [pods, nodes]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: metrics-server-auth-reader, namespace: kube-system, labels: {k8s-app: metrics-server}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
+subjects:
+- {kind: ServiceAccount, name: metrics-server, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: metrics-server:system:auth-delegator, labels: {k8s-app: metrics-server}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:auth-delegator}
+subjects:
+- {kind: ServiceAccount, name: metrics-server, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: system:metrics-server, labels: {k8s-app: metrics-server}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:metrics-server}
+subjects:
+- {kind: ServiceAccount, name: metrics-server, namespace: kube-system}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {k8s-app: metrics-server}
+  template:
+    metadata:
+      labels: {k8s-app: metrics-server}
+    spec:
+      serviceAccountName: metrics-server
+      priorityClassName: system-cluster-critical
+      nodeSelector: {kubernetes.io/os: linux}
+      # As CoreDNS: a one-node cluster has only its control-plane node to run it on.
+      tolerations:
+      - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: 65534
+        runAsGroup: 65534
+        fsGroup: 65534
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+      - name: metrics-server
+        image: $REGISTRY/ra2cert/metrics-server:$METRICS_SERVER_TAG
+        args:
+        # Not upstream's 10250: the kubelet's port, which a node-level firewall rule (the
+        # kubelet-port-blocked violation) must be able to close without touching this pod.
+        - --secure-port=4443
+        - --tls-cert-file=/etc/metrics-server/tls/tls.crt
+        - --tls-private-key-file=/etc/metrics-server/tls/tls.key
+        - --kubelet-certificate-authority=/etc/metrics-server/cluster-ca/ca.crt
+        - --kubelet-preferred-address-types=InternalIP
+        - --kubelet-use-node-status-port
+        - --metric-resolution=15s
+        # Simulated nodes (kwok) have no kubelet to scrape.
+        - --node-selector=ra2cert.io/simulated!=true
+        resources:
+          requests: {cpu: 50m, memory: 50Mi}
+          limits: {memory: 200Mi}
+        ports:
+        - {name: https, containerPort: 4443, protocol: TCP}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities: {drop: [ALL]}
+          readOnlyRootFilesystem: true
+        volumeMounts:
+        - {name: tls, mountPath: /etc/metrics-server/tls, readOnly: true}
+        - {name: cluster-ca, mountPath: /etc/metrics-server/cluster-ca, readOnly: true}
+        - {name: tmp, mountPath: /tmp}
+        readinessProbe:
+          httpGet: {path: /readyz, port: https, scheme: HTTPS}
+          periodSeconds: 2
+          failureThreshold: 3
+        livenessProbe:
+          httpGet: {path: /livez, port: https, scheme: HTTPS}
+          periodSeconds: 10
+          failureThreshold: 3
+      volumes:
+      - name: tls
+        secret: {secretName: metrics-server-serving, defaultMode: 0440}
+      - name: cluster-ca
+        configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}
+      - name: tmp
+        emptyDir: {}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
+spec:
+  selector: {k8s-app: metrics-server}
+  ports:
+  - {name: https, port: 443, protocol: TCP, targetPort: https}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.metrics.k8s.io, labels: {k8s-app: metrics-server}}
+spec:
+  group: metrics.k8s.io
+  version: v1beta1
+  groupPriorityMinimum: 100
+  versionPriority: 100
+  service: {name: metrics-server, namespace: kube-system, port: 443}
+  caBundle: $(base64 -w0 "$PKI/ca.crt")
+YAML
+}
+
+# addons_metrics_server_available: the Deployment is available and the APIService answers.
+addons_metrics_server_available() {
+  api_get /apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io |
+    jq -e 'any(.status.conditions[]?; .type == "Available" and .status == "True")' >/dev/null &&
+    api_get /apis/metrics.k8s.io/v1beta1/nodes >/dev/null
+}
+
 # addons_nodes: creates the Node objects; a node whose kubelet got there first is patched.
 addons_nodes() {
   addons_nodes_yaml | kubectl_admin create -f - >>"$LOGS/addons.log" 2>&1 && return 0
@@ -199,6 +444,11 @@ addons_nodes() {
 }
 
 addons_apply() {
-  { addons_base_yaml; if [[ -n "${COREDNS_TAG:-}" ]]; then addons_coredns_yaml; fi; } |
-    kubectl_admin apply -f - >>"$LOGS/addons.log" 2>&1
+  if [[ -n "${METRICS_SERVER_TAG:-}" ]]; then addons_metrics_server_cert || return 1; fi
+  {
+    addons_base_yaml
+    addons_sandbox_policy_yaml
+    if [[ -n "${COREDNS_TAG:-}" ]]; then addons_coredns_yaml; fi
+    if [[ -n "${METRICS_SERVER_TAG:-}" ]]; then addons_metrics_server_yaml; fi
+  } | kubectl_admin apply -f - >>"$LOGS/addons.log" 2>&1
 }

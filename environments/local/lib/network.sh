@@ -35,6 +35,10 @@ net_up() {
     for ((j = 1; j <= NODES; j++)); do
       ((i == j)) || ip -n "$ns" route add "$(pod_cidr "$j")" via "$(node_ip "$j")" dev eth0
     done
+    # Service addresses exist only as kube-proxy's DNAT rules, which a node's own processes
+    # (the API server's aggregation layer calling metrics-server, hostNetwork pods) reach only
+    # once routing has a route for them: the DNAT then sends the packet on to the endpoint.
+    ip -n "$ns" route add "$SERVICE_CIDR" dev eth0
   done
   # Bridged node-to-node traffic passes the host's FORWARD chain (br_netfilter): let it through
   # whatever the host's policy is, and never let anything cross between the bridge and any

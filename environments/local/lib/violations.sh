@@ -74,8 +74,8 @@ _violation_unrecord() {
 }
 
 # violation_needs NAME: exit 5 when this cluster lacks what NAME acts on (the `needs` of
-# violations.yaml, and the second node of the node-level ones). GVISOR, OWN_REGISTRY and
-# COREDNS come from cluster.env (or from up, before it starts anything).
+# violations.yaml, and the second node of the node-level ones). GVISOR, OWN_REGISTRY,
+# COREDNS and METRICS_SERVER come from cluster.env (or from up, before it starts anything).
 violation_needs() {
   local name=$1
   case $name in
@@ -85,26 +85,49 @@ violation_needs() {
     windows-node-2016)
       ((${WINDOWS_NODES:-0} > 0)) || [[ -n "$(kwok_bin)" ]] ||
         die "violation $name needs kwok to keep $WIN2016_NODE Ready; run environments/local/components/build-kwok.sh" 5 ;;
-    sandbox-handler-runc | sandbox-class-missing)
+    sandbox-handler-unregistered)
+      [[ "${GVISOR:-no}" == yes ]] ||
+        die "violation $name needs gVisor (RuntimeClass gvisor); this cluster has none (build it with environments/local/components/build-gvisor.sh, then up again)" 5
+      ((NODES >= VIOLATED_NODE)) ||
+        die "violation $name acts on $(node_name "$VIOLATED_NODE"); this cluster has $NODES node (cluster.sh up --nodes 2)" 5 ;;
+    sandbox-handler-runc | sandbox-class-missing | sandbox-policy-unbound)
       [[ "${GVISOR:-no}" == yes ]] ||
         die "violation $name needs gVisor (RuntimeClass gvisor); this cluster has none (build it with environments/local/components/build-gvisor.sh, then up again)" 5 ;;
     registry-unreachable)
       [[ "${OWN_REGISTRY:-no}" == yes ]] ||
         die "violation $name stops the cluster's own registry; this cluster pulls from $REGISTRY (--image-registry)" 5 ;;
+    metrics-server-removed)
+      # METRICS_SERVER (cluster.env, or up before anything starts); else asked of the API: the
+      # add-on may have been applied to a cluster brought up before it existed.
+      [[ "${METRICS_SERVER:-no}" == yes ||
+        "$(api_code /apis/apps/v1/namespaces/kube-system/deployments/metrics-server)" == 200 ]] ||
+        die "violation $name needs metrics-server (Deployment kube-system/metrics-server); this cluster has none (build it with environments/local/components/build-metrics-server.sh, then up again)" 5 ;;
     cluster-dns-down)
       [[ "${COREDNS:-no}" == yes ]] ||
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
-    containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only)
+    containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
+      runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces)
       ((NODES >= VIOLATED_NODE)) ||
         die "violation $name acts on $(node_name "$VIOLATED_NODE"); this cluster has $NODES node (cluster.sh up --nodes 2)" 5 ;;
   esac
 }
 
-# Both change RuntimeClass gvisor: one at a time.
+# Violations that change the same thing, one at a time: RuntimeClass gvisor, or the
+# containerd config of the violated node. Prints the others, with what they share.
+RUNTIME_CONFIG_VIOLATIONS="containerd-cri-disabled runtime-base-spec-all-caps runtime-ignores-security-context runtime-ignores-pod-namespaces"
 violation_conflicts_with() {
   case $1 in
-    sandbox-handler-runc) echo sandbox-class-missing ;;
-    sandbox-class-missing) echo sandbox-handler-runc ;;
+    sandbox-handler-runc) echo "sandbox-class-missing" ;;
+    sandbox-class-missing) echo "sandbox-handler-runc" ;;
+    containerd-cri-disabled | runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces)
+      local other
+      for other in $RUNTIME_CONFIG_VIOLATIONS; do [[ "$other" == "$1" ]] || echo "$other"; done ;;
+  esac
+}
+violation_conflict_subject() {
+  case $1 in
+    sandbox-*) echo "RuntimeClass gvisor" ;;
+    *) echo "the containerd config of $(node_name "$VIOLATED_NODE")" ;;
   esac
 }
 
@@ -124,10 +147,11 @@ violation_apply() {
     return 0
   fi
   violation_needs "$name"
-  other=$(violation_conflicts_with "$name")
-  if [[ -n "$other" ]] && violation_applied "$other"; then
-    die "violation $name conflicts with $other (both change RuntimeClass gvisor), which is applied; restore $other first" 2
-  fi
+  for other in $(violation_conflicts_with "$name"); do
+    if violation_applied "$other"; then
+      die "violation $name conflicts with $other (both change $(violation_conflict_subject "$name")), which is applied; restore $other first" 2
+    fi
+  done
   mkdir -p "$VIOLATIONS_DIR/$name"
   echo "$name" >>"$VIOLATIONS_APPLIED"
   log "violation $name: applying"
@@ -184,6 +208,10 @@ cluster_healthy() {
     api_get /apis/apps/v1/namespaces/kube-system/deployments/coredns | jq -e '.spec.replicas >= 1
       and (.status.observedGeneration // 0) >= .metadata.generation and (.status.replicas // 0) == .spec.replicas
       and (.status.updatedReplicas // 0) == .spec.replicas and (.status.availableReplicas // 0) == .spec.replicas' >/dev/null || return 1
+  fi
+  if [[ "${METRICS_SERVER:-no}" == yes ]] && ! violating metrics-server-removed; then
+    HEALTH_PROBLEM="metrics-server does not serve metrics.k8s.io"
+    addons_metrics_server_available || return 1
   fi
   HEALTH_PROBLEM=
 }
@@ -407,6 +435,29 @@ violation_apply_sandbox_class_missing() {
 }
 violation_revert_sandbox_class_missing() { _gvisor_class_recreate runsc; }
 
+# _privileged_pod_admitted: a privileged pod without a RuntimeClass passes admission in
+# namespace default (a server-side dry run: admission decides, nothing is created).
+_privileged_pod_admitted() {
+  local code
+  code=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" \
+    --key "$PKI/admin.key" -H 'Content-Type: application/json' -X POST \
+    --data '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"ra2cert-policy-check"},"spec":{"containers":[{"name":"c","image":"busybox","securityContext":{"privileged":true}}]}}' \
+    "$APISERVER_URL/api/v1/namespaces/default/pods?dryRun=All" 2>/dev/null || true)
+  [[ "$code" == 201 ]]
+}
+_privileged_pod_refused() { ! _privileged_pod_admitted; }
+
+# The operator wrote the policy but never bound it (or the binding was lost in an upgrade):
+# privileged pods are admitted onto the node's kernel.
+violation_apply_sandbox_policy_unbound() {
+  vkubectl delete validatingadmissionpolicybinding "$SANDBOX_POLICY" --ignore-not-found || return 1
+  wait_until "$VIOLATION_WAIT" "a privileged pod without RuntimeClass to be admitted" _privileged_pod_admitted
+}
+violation_revert_sandbox_policy_unbound() {
+  addons_sandbox_policy_yaml | vkubectl apply -f - || return 1
+  wait_until "$HEALTH_WAIT" "a privileged pod without RuntimeClass to be refused" _privileged_pod_refused
+}
+
 # The kubelet finds the runtime down (the CRI services are gone from the socket) and reports
 # the node NotReady; the containers keep running under their shims.
 violation_apply_containerd_cri_disabled() {
@@ -425,6 +476,79 @@ violation_revert_containerd_cri_disabled() {
   if [[ -f "$saved" ]]; then cp -p "$saved" "$(node_dir "$VIOLATED_NODE")/containerd/config.toml" || return 1; fi
   _containerd_restart "$VIOLATED_NODE"
 }
+
+# The runc handler of the violated node's containerd, changed the way an operator would change
+# it: config.toml rewritten by SED-PROGRAM (from the copy saved on first apply), containerd
+# restarted, the node Ready again. Containers already running keep their shims.
+_runc_handler_change() {
+  local name=$1 program=$2 conf saved
+  conf=$(node_dir "$VIOLATED_NODE")/containerd/config.toml
+  saved=$VIOLATIONS_DIR/$name/config.toml
+  [[ -f "$saved" ]] || cp -p "$conf" "$saved" || return 1
+  sed "$program" "$saved" >"$conf" || return 1
+  if cmp -s "$saved" "$conf"; then
+    echo "violation $name: $conf has no runc handler to change" >>"$LOGS/violations.log"
+    return 1
+  fi
+  _containerd_restart "$VIOLATED_NODE" || return 1
+  wait_until "$VIOLATION_WAIT" "$(node_name "$VIOLATED_NODE") Ready on the changed runtime" wait_nodes_ready "$(node_name "$VIOLATED_NODE")"
+}
+
+_runc_handler_restore() {
+  local saved=$VIOLATIONS_DIR/$1/config.toml
+  if [[ -f "$saved" ]]; then cp -p "$saved" "$(node_dir "$VIOLATED_NODE")/containerd/config.toml" || return 1; fi
+  _containerd_restart "$VIOLATED_NODE"
+}
+
+# Every capability of Linux 6.x in bit order; a "grant everything" base spec lists those the
+# node holds (CapBnd), as containerd does for privileged containers: runc refuses a
+# capability outside its own bounding set.
+ALL_CAPABILITIES=(CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL
+  CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST
+  CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT
+  CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME
+  CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE
+  CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF
+  CAP_CHECKPOINT_RESTORE)
+
+# containerd's CRI builds each container's spec on top of the handler's base_runtime_spec and
+# changes the capabilities only when the pod asks for some: a base spec granting every
+# capability gives them to every container that asks for none.
+violation_apply_runtime_base_spec_all_caps() {
+  local spec=$VIOLATIONS_DIR/runtime-base-spec-all-caps/base-spec.json
+  local bounding i held=()
+  bounding=$((16#$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)))
+  for i in "${!ALL_CAPABILITIES[@]}"; do
+    if (((bounding >> i) & 1)); then held+=("${ALL_CAPABILITIES[i]}"); fi
+  done
+  ctr oci spec | jq --args '.process.capabilities = {bounding: $ARGS.positional,
+    effective: $ARGS.positional, permitted: $ARGS.positional}' "${held[@]}" >"$spec" || return 1
+  _runc_handler_change runtime-base-spec-all-caps \
+    "/^ *\[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc\]\$/a\\        base_runtime_spec = \"$spec\""
+}
+violation_revert_runtime_base_spec_all_caps() { _runc_handler_restore runtime-base-spec-all-caps; }
+
+# _runc_rewriter NAME FILTER: the runc handler's BinaryName becomes lib/runc-spec-rewriter.sh,
+# installed with the jq FILTER it applies to every container's config.json.
+_runc_rewriter() {
+  local dir=$VIOLATIONS_DIR/$1
+  install -m 755 "$HERE/lib/runc-spec-rewriter.sh" "$dir/runc" || return 1
+  printf '%s\n' "$2" >"$dir/spec-filter.jq" || return 1
+  _runc_handler_change "$1" "s|^\( *BinaryName = \)\"/usr/sbin/runc\"|\1\"$dir/runc\"|"
+}
+
+violation_apply_runtime_ignores_security_context() {
+  _runc_rewriter runtime-ignores-security-context '.process.user = {uid: 0, gid: 0}
+    | .process.noNewPrivileges = false | .root.readonly = false
+    | del(.linux.seccomp, .linux.maskedPaths, .linux.readonlyPaths)'
+}
+violation_revert_runtime_ignores_security_context() { _runc_handler_restore runtime-ignores-security-context; }
+
+violation_apply_runtime_ignores_pod_namespaces() {
+  _runc_rewriter runtime-ignores-pod-namespaces \
+    '.linux.namespaces |= map(select(.type != "pid" and .type != "network" and .type != "ipc"))'
+}
+violation_revert_runtime_ignores_pod_namespaces() { _runc_handler_restore runtime-ignores-pod-namespaces; }
 
 # containerd watches the CNI directory: without a config its CRI reports NetworkReady=false
 # ("cni plugin not initialized") and the kubelet turns the node NotReady.
@@ -563,4 +687,58 @@ violation_containerd_wrapper() {
   { mountpoint -q "$nd" || mount --bind "$nd" "$nd"; } && mount --make-shared "$nd" ||
     die "control-plane-os-flatcar: could not make $nd a shared mount" 3
   CONTAINERD_WRAP=(unshare --mount --propagation slave -- sh -c "$FLATCAR_MOUNTS" flatcar-mounts "$dir/os-release" "$dir/empty")
+}
+
+# The runsc runtime is cut out of node 2's containerd config (its table and its options
+# table, up to the next table that is not runsc's); containerd restarts and answers
+# RunPodSandbox for handler runsc with an error, while runc pods keep running.
+_runsc_unregistered() {
+  ! grep -q 'containerd\.runtimes\.runsc\]' "$(node_dir "$VIOLATED_NODE")/containerd/config.toml"
+}
+
+violation_apply_sandbox_handler_unregistered() {
+  local conf saved
+  conf=$(node_dir "$VIOLATED_NODE")/containerd/config.toml
+  saved=$VIOLATIONS_DIR/sandbox-handler-unregistered/config.toml
+  [[ -f "$saved" ]] || cp -p "$conf" "$saved" || return 1
+  awk '/^[[:space:]]*\[/ { skip = ($0 ~ /containerd\.runtimes\.runsc[].]/) } !skip { print }' "$saved" >"$conf"
+  _runsc_unregistered || return 1
+  _containerd_restart "$VIOLATED_NODE"
+}
+
+violation_revert_sandbox_handler_unregistered() {
+  local saved=$VIOLATIONS_DIR/sandbox-handler-unregistered/config.toml
+  if [[ -f "$saved" ]]; then cp -p "$saved" "$(node_dir "$VIOLATED_NODE")/containerd/config.toml" || return 1; fi
+  _containerd_restart "$VIOLATED_NODE"
+}
+
+_metrics_server_gone() {
+  api_get '/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dmetrics-server' | jq -e '.items | length == 0' >/dev/null &&
+    ! api_get /apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io |
+    jq -e 'any(.status.conditions[]?; .type == "Available" and .status == "True")' >/dev/null
+}
+
+# The Deployment as it was (without what the API server adds), so that the revert makes the
+# same one again; the APIService, Service and RBAC stay, as an operator's removal leaves them.
+violation_apply_metrics_server_removed() {
+  local saved=$VIOLATIONS_DIR/metrics-server-removed/deployment.json
+  if [[ ! -s "$saved" ]]; then
+    api_get /apis/apps/v1/namespaces/kube-system/deployments/metrics-server |
+      jq 'del(.status, .metadata.uid, .metadata.resourceVersion, .metadata.generation,
+        .metadata.creationTimestamp, .metadata.managedFields)' >"$saved.new" &&
+      mv "$saved.new" "$saved" || return 1
+  fi
+  vkubectl -n kube-system delete deployment/metrics-server --wait=false || return 1
+  wait_until "$VIOLATION_WAIT" "every metrics-server pod to be gone and its APIService unavailable" _metrics_server_gone
+}
+
+violation_revert_metrics_server_removed() {
+  local saved=$VIOLATIONS_DIR/metrics-server-removed/deployment.json
+  if [[ "$(api_code /apis/apps/v1/namespaces/kube-system/deployments/metrics-server)" != 200 ]]; then
+    [[ -s "$saved" ]] || { echo "metrics-server-removed: no saved Deployment in $saved" >>"$LOGS/violations.log"; return 1; }
+    vkubectl create -f "$saved" || return 1
+  fi
+  vkubectl -n kube-system rollout status deployment/metrics-server --timeout="${VIOLATION_WAIT}s" || return 1
+  # Answering again takes the provider's first scrape of every kubelet.
+  wait_until "$HEALTH_WAIT" "metrics-server to serve metrics.k8s.io again" addons_metrics_server_available
 }
