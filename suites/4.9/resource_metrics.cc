@@ -111,9 +111,9 @@ RA2CERT_CASE(
     if (nodes_problem.empty() || std::chrono::steady_clock::now() >= window_end) break;
     std::this_thread::sleep_for(std::chrono::seconds(3));
   }
-  EXPECT_TRUE(nodes_problem.empty())
-      << "the resource metrics API does not report every node's usage within 60 s of the pod running: "
-      << nodes_problem;
+  EXPECT_TRUE(nodes_problem.empty()) << "the resource metrics API does not report every node's "
+                                        "usage within 60 s of the pod running: "
+                                     << nodes_problem;
   for (const auto& [name, usage] : node_usages) {
     EXPECT_GT(usage.memory_bytes, 0) << name << ": reported with no memory in use";
     std::printf("node %s: cpu %s, memory %.0f MiB\n", name.c_str(), Cores(usage.cpu_cores).c_str(),
