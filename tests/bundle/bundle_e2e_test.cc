@@ -15,6 +15,7 @@
 #include "harness/kube/base64.h"
 #include "reports/bundle/crypto.h"
 #include "reports/bundle/tar_archive.h"
+#include "tests/support/test_shell.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -24,33 +25,10 @@ using ra2cert::bundle::ReadTarGz;
 using ra2cert::bundle::TarEntry;
 using ra2cert::bundle::WriteTarGz;
 
-struct Shell {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
-
-Shell RunShell(const std::string& command) {
-  Shell result;
-  FILE* pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
+using Shell = ra2cert::test_support::ShellRun;
+using ra2cert::test_support::ReadFile;
+using ra2cert::test_support::RunShell;
+using ra2cert::test_support::WriteFile;
 
 // The fixture binary as a user runs ra2cert: no KUBECONFIG, no colours.
 std::string Ra2cert(const std::string& args) {

@@ -19,6 +19,7 @@
 #include "reports/bundle/bundle_test_util.h"
 #include "reports/bundle/tar_archive.h"
 #include "tests/bundle/hostile_bundles.h"
+#include "tests/support/test_shell.h"
 
 namespace ra2cert::bundle::test {
 namespace {
@@ -28,34 +29,14 @@ const fs::path kCorpus = fs::path(RA2CERT_CORPUS_DIR) / "bundle";
 const fs::path kCorpusKey = fs::path(RA2CERT_CORPUS_DIR) / "bundle.pub";
 constexpr size_t kMaxCorpusFile = size_t{64} << 10;
 
-struct Shell {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using Shell = ra2cert::test_support::ShellRun;
+using ra2cert::test_support::ReadFile;
+using ra2cert::test_support::WriteFile;
 
 Shell Verify(const fs::path& bundle, const fs::path& key) {
-  const std::string command = "env -u KUBECONFIG NO_COLOR=1 " RA2CERT_FIXTURE_BINARY " verify '" +
-                              bundle.string() + "' --key '" + key.string() + "' 2>&1";
-  Shell result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
+  return ra2cert::test_support::RunShell("env -u KUBECONFIG NO_COLOR=1 " RA2CERT_FIXTURE_BINARY
+                                         " verify '" +
+                                         bundle.string() + "' --key '" + key.string() + "'");
 }
 
 fs::path Scratch() {

@@ -11,46 +11,16 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/support/test_shell.h"
+
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct ShellRun {
-  int exit_code;
-  std::string output;
-};
-
-ShellRun RunShell(const std::string& command) {
-  ShellRun run{-1, {}};
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return run;
-}
-
-std::string HelmBinary() {
-  const fs::path cache =
-      fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/root") / ".cache/ra2cert";
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(cache, ec)) {
-    if (entry.path().filename().string().rfind("helm-", 0) == 0 &&
-        fs::exists(entry.path() / "bin/helm")) {
-      return (entry.path() / "bin/helm").string();
-    }
-  }
-  return {};
-}
-
-json ReadJson(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str(), nullptr, false);
-}
+using ra2cert::test_support::HelmBinary;
+using ra2cert::test_support::ReadJson;
+using ra2cert::test_support::RunShell;
+using ra2cert::test_support::ShellRun;
 
 // Every case that can run on the local cluster must pass, with two known failures of
 // Debian's containerd 1.6: it cannot run user-namespaced pods (4.4.007) and answers Stop of

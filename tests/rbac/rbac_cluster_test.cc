@@ -18,6 +18,7 @@
 
 #include "harness/kube/client.h"
 #include "harness/kube/watch.h"
+#include "tests/support/test_shell.h"
 
 namespace ra2cert {
 namespace {
@@ -28,42 +29,10 @@ constexpr const char* kNamespace = "ra2cert-rbac-e2e";
 constexpr const char* kAccount = "certifier";
 constexpr const char* kRoleName = "ra2cert:ra2cert-rbac-e2e:certifier";
 
-struct ShellRun {
-  int exit_code = -1;
-  std::string output;
-};
-
-ShellRun RunShell(const std::string& command) {
-  ShellRun run;
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return run;
-}
-
-std::string HelmBinary() {
-  const fs::path cache =
-      fs::path(std::getenv("HOME") ? std::getenv("HOME") : "/root") / ".cache/ra2cert";
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(cache, ec)) {
-    if (entry.path().filename().string().rfind("helm-", 0) == 0 &&
-        fs::exists(entry.path() / "bin/helm")) {
-      return (entry.path() / "bin/helm").string();
-    }
-  }
-  return {};
-}
-
-json ReadJson(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return json::parse(text.str(), nullptr, false);
-}
+using test_support::HelmBinary;
+using test_support::ReadJson;
+using test_support::RunShell;
+using test_support::ShellRun;
 
 // Case id -> its result object.
 std::map<std::string, json> Outcomes(const json& results) {
