@@ -88,6 +88,10 @@ void RemoveRuntimesWithoutCri(std::vector<NodeRuntime>& runtimes) {
   }
 }
 
+// Calls that start sandboxes and containers: runsc's StartContainer took over 5 s with four
+// runs at once on 2 cores (the kubelet allows such calls 2 minutes).
+constexpr std::chrono::seconds kCriWriteCallTimeout{30};
+
 // The run's client for every node, the handlers to check, and an anchor pod per node that
 // owns what the case creates there (see cri_scratch.h); or the case ends as Error.
 #define RA2CERT_CRI_WRITE_SETUP(case_id)                                                \
@@ -99,6 +103,7 @@ void RemoveRuntimesWithoutCri(std::vector<NodeRuntime>& runtimes) {
                  "the default handler is checked\n";                                    \
   }                                                                                     \
   RemoveRuntimesWithoutCri(*runtimes);                                                  \
+  for (auto& runtime : *runtimes) runtime.cri.set_call_timeout(kCriWriteCallTimeout);   \
   if (runtimes->empty()) return;                                                        \
   RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, case_id));            \
   std::vector<std::string> node_names;                                                  \
@@ -218,6 +223,21 @@ Result<std::vector<cri::LogRecord>> AwaitLogLine(const std::string& path, const 
     } else if (std::chrono::steady_clock::now() >= deadline || InterruptRequested()) {
       return Error("no log file " + path + " after 10 s");
     }
+    std::this_thread::sleep_for(kPoll);
+  }
+}
+
+// The status of a container StopContainer has stopped, once it no longer says RUNNING (or
+// after 10 s). containerd 2 can answer StopContainer before it records the exit: its exit
+// handler deletes the task first, and a stop that meets the closing shim finds the task gone
+// and succeeds. critest waits for EXITED the same way.
+Result<cri::ContainerStatus> AwaitStopped(cri::CriClient& cri, const std::string& id) {
+  const auto deadline = std::chrono::steady_clock::now() + seconds(10);
+  for (;;) {
+    auto status = cri.GetContainerStatus(id);
+    if (!status || status->container.state != cri::ContainerState::kRunning ||
+        std::chrono::steady_clock::now() >= deadline || InterruptRequested())
+      return status;
     std::this_thread::sleep_for(kPoll);
   }
 }
@@ -368,10 +388,11 @@ void CheckContainerLifecycle(NodeRuntime& runtime, const HandlerUnderTest& handl
 
   auto stopped = cri.StopContainer(*id, seconds(2));
   if (!stopped) FAIL() << where << ": StopContainer: " << stopped.error().message();
-  auto exited = cri.GetContainerStatus(*id);
+  auto exited = AwaitStopped(cri, *id);
   if (!exited) FAIL() << where << ": ContainerStatus: " << exited.error().message();
   EXPECT_EQ(exited->container.state, cri::ContainerState::kExited)
-      << where << ": a stopped container is " << cri::ToString(exited->container.state);
+      << where << ": a stopped container is " << cri::ToString(exited->container.state)
+      << " 10 s after StopContainer returned";
   EXPECT_GT(exited->finished_at, 0) << where << ": a stopped container has no finished_at";
   auto removed = cri.RemoveContainer(*id);
   if (!removed) FAIL() << where << ": RemoveContainer: " << removed.error().message();
@@ -579,6 +600,11 @@ void CheckIdempotence(NodeRuntime& runtime, const HandlerUnderTest& handler,
       ADD_FAILURE() << where << ": StopContainer of the same id, call " << round
                     << " (CRI: idempotent): " << stopped.error().message();
     }
+  }
+  if (auto status = AwaitStopped(cri, *id);
+      status && status->container.state == cri::ContainerState::kRunning) {
+    ADD_FAILURE() << where << ": the container is still CONTAINER_RUNNING 10 s after two "
+                  << "StopContainer calls succeeded";
   }
   for (int round = 1; round <= 2; ++round) {
     auto removed = cri.RemoveContainer(*id);
