@@ -2,7 +2,7 @@
 # ra2cert local cluster: a real multi-node Kubernetes on this machine, no Docker.
 #
 #   cluster.sh up      [--nodes N] [--windows-nodes N] [--state-dir DIR] [--k8s-bin DIR]
-#                      [--image-registry HOST:PORT] [--violate NAME[,NAME...]]
+#                      [--image-registry HOST:PORT] [--runtime NAME] [--violate NAME[,NAME...]]
 #   cluster.sh status  [--state-dir DIR]
 #   cluster.sh violate NAME [--state-dir DIR]
 #   cluster.sh restore NAME|--all [--state-dir DIR]
@@ -13,9 +13,12 @@
 #        and prints on stdout, one "key: value" per line:
 #          kubeconfig: <admin kubeconfig>   nodes-ready-seconds: <s>   ready-seconds: <s>
 #          state-dir: <dir>  logs: <dir>  registry: <host:port>  etcd: <binary>  gvisor: yes|no
-#          metrics-server: <version>|no
+#          metrics-server: <version>|no   runtime: <name> (<containerd version>, runc <version>)
 #          windows-nodes: <N> (simulated by kwok)          (only with --windows-nodes N > 0)
 #        (ready = nodes Ready, CoreDNS available and metrics-server serving metrics.k8s.io).
+#        --runtime containerd-1.6 (Debian's containerd 1.6 + runc 1.1, the default) or
+#        containerd-2 (containerd 2 + runc 1.5 built by components/build-containerd.sh and
+#        build-runc.sh); lib/runtime.sh.
 #        Progress goes to stderr.
 #        --windows-nodes N adds N simulated Windows workers ra2cert-win<i> (lib/windows-nodes.sh):
 #        Node objects kept Ready by kwok, labelled kubernetes.io/os=windows,
@@ -46,7 +49,8 @@
 # Environment: RA2CERT_CACHE (build cache, default ~/.cache/ra2cert), RA2CERT_K8S_BIN (as
 # --k8s-bin), RA2CERT_ETCD (etcd binary; default Debian's /usr/bin/etcd), RA2CERT_GVISOR_BIN
 # (dir with runsc + containerd-shim-runsc-v1; default the newest $RA2CERT_CACHE/gvisor-*/bin),
-# RA2CERT_KWOK (kwok binary for --windows-nodes; default the newest $RA2CERT_CACHE/kwok-*/bin).
+# RA2CERT_KWOK (kwok binary for --windows-nodes; default the newest $RA2CERT_CACHE/kwok-*/bin),
+# RA2CERT_RUNTIME (as --runtime).
 # One local cluster per machine (bridge ra2cert0, netns ra2cert-node<i>, cgroup /ra2cert).
 # Exit codes: 0 ok, 2 usage (an unknown violation, a spin-up one given to violate/restore),
 # 3 infrastructure error (message on stderr names the log to read), 4 no cluster in DIR
@@ -60,7 +64,7 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 cmd=${1:-}
 [[ -n "$cmd" ]] || usage
 shift
-K8S_BIN=${RA2CERT_K8S_BIN:-} REGISTRY_OVERRIDE= SAVE_LOGS= VIOLATE_ARG= ALL= NAME_ARG= FAULT_SECONDS=20
+K8S_BIN=${RA2CERT_K8S_BIN:-} RUNTIME_ARG=${RA2CERT_RUNTIME:-} REGISTRY_OVERRIDE= SAVE_LOGS= VIOLATE_ARG= ALL= NAME_ARG= FAULT_SECONDS=20
 while (($#)); do
   case $1 in
     --nodes) NODES=${2:-}; shift 2 || usage ;;
@@ -68,6 +72,7 @@ while (($#)); do
     --state-dir) STATE=${2:-}; shift 2 || usage ;;
     --k8s-bin) K8S_BIN=${2:-}; shift 2 || usage ;;
     --image-registry) REGISTRY_OVERRIDE=${2:-}; shift 2 || usage ;;
+    --runtime) RUNTIME_ARG=${2:-}; shift 2 || usage ;;
     --save-logs) SAVE_LOGS=${2:-}; shift 2 || usage ;;
     --violate) VIOLATE_ARG=${2:-}; shift 2 || usage ;;
     --all) ALL=1; shift ;;
@@ -93,7 +98,7 @@ if [[ "$cmd" == violate || "$cmd" == restore ]]; then
 fi
 
 source "$HERE/lib/common.sh"
-for f in pki network registry control-plane node addons windows-nodes teardown violations faults; do source "$HERE/lib/$f.sh"; done
+for f in pki network registry control-plane runtime node addons windows-nodes teardown violations faults; do source "$HERE/lib/$f.sh"; done
 if [[ "$cmd" == fault ]]; then
   violations_validate "$VIOLATE_ARG"
 else
@@ -124,8 +129,12 @@ check_binaries() {
   for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
     [[ -x "$K8S_BIN/$b" ]] || die "$K8S_BIN/$b is missing (run environments/local/components/build-kubernetes.sh)" 3
   done
-  for b in containerd ctr runc docker-registry umoci curl jq openssl iptables nsenter; do
+  for b in docker-registry umoci curl jq openssl iptables nsenter; do
     command -v "$b" >/dev/null || die "$b is not installed; run environments/setup/install-debian-packages.sh" 3
+  done
+  runtime_select "${RUNTIME_ARG:-$DEFAULT_RUNTIME}"
+  for b in "$CONTAINERD_BIN" "$CTR_BIN" "$RUNC_BIN" "$SHIM_DIR/containerd-shim-runc-v2"; do
+    [[ -x "$b" ]] || die "$b is missing; run environments/setup/install-debian-packages.sh (containerd-1.6) or the component builds (containerd-2)" 3
   done
   [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local && -x /usr/lib/cni/loopback && -x /usr/lib/cni/portmap ]] ||
     die "CNI plugins missing in /usr/lib/cni (apt-get install containernetworking-plugins)" 3
@@ -191,7 +200,10 @@ cmd_up() {
 
   mkdir -p "$STATE" "$LOGS" "$PIDS"
   touch "$STATE/$STATE_MARK"
-  chmod 700 "$STATE"
+  # 0711, not 0700: runc mounts a user-namespaced pod's rootfs as the pod's mapped root, which
+  # must traverse the state dir (keys and kubeconfigs stay 0600 inside 0700 directories).
+  chmod 711 "$STATE"
+  chmod 700 "$LOGS" "$PIDS"
   echo "$STATE" >"$ACTIVE_MARKER"
   save_host_state
   cat >"$STATE/cluster.env" <<ENV
@@ -205,6 +217,11 @@ METRICS_SERVER=$METRICS_SERVER
 GVISOR=$GVISOR
 VIOLATE=$VIOLATE
 PAUSE_TAG=$PAUSE_TAG
+RUNTIME=$RUNTIME
+CONTAINERD_BIN=$CONTAINERD_BIN
+CTR_BIN=$CTR_BIN
+RUNC_BIN=$RUNC_BIN
+SHIM_DIR=$SHIM_DIR
 ENV
   : >"$STATE/resolv.conf"       # pods with dnsPolicy Default get no outside nameserver
   audit_policy_write
@@ -273,6 +290,7 @@ ENV
   echo "registry: $REGISTRY"
   echo "etcd: $(cat "$STATE/etcd-binary")"
   echo "gvisor: $GVISOR"
+  echo "runtime: $(runtime_describe)"
   if [[ -n "$METRICS_SERVER_TAG" ]]; then echo "metrics-server: v$METRICS_SERVER_TAG"; else echo "metrics-server: no"; fi
   if ((WINDOWS_NODES > 0)); then echo "windows-nodes: $WINDOWS_NODES (simulated by kwok)"; fi
   if [[ -n "$(violations_in_force)" ]]; then echo "violations: $(violations_in_force)"; fi
@@ -312,6 +330,7 @@ cmd_status() {
 cluster_load() {
   [[ -f "$STATE/cluster.env" ]] || { echo "no cluster in $STATE" >&2; exit 4; }
   source "$STATE/cluster.env"
+  [[ -n "${RUNTIME:-}" ]] || runtime_select containerd-1.6   # brought up before runtimes were named
   apiserver_ready || die "the cluster in $STATE does not answer (kube-apiserver at $APISERVER_URL); see cluster.sh status" 3
 }
 

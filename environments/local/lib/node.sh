@@ -99,7 +99,7 @@ disabled_plugins = [
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
         runtime_type = "io.containerd.runc.v2"
         [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-          BinaryName = "/usr/sbin/runc"
+          BinaryName = "$RUNC_BIN"
           Root = "$nd/runc"
           SystemdCgroup = false$runsc_runtime
     [plugins."io.containerd.grpc.v1.cri".registry]
@@ -158,23 +158,24 @@ YAML
 }
 
 containerd_start() {
-  local i=$1 nd gv path=$PATH
+  local i=$1 nd gv path=$SHIM_DIR:$PATH
   nd=$(node_dir "$i")
   gv=$(gvisor_bin_dir || true)
-  # containerd finds the shim of runtime io.containerd.runsc.v1 on its PATH; the adapter in
-  # $STATE/bin stands in front of the real one (see lib/runsc-shim-adapter.sh).
-  if [[ -n "$gv" ]]; then
+  # containerd finds its shims (runc's, and runtime io.containerd.runsc.v1's) on its PATH.
+  if [[ -n "$gv" ]] && runtime_needs_runsc_adapter; then
     mkdir -p "$STATE/bin"
     install -m 755 "$HERE/lib/runsc-shim-adapter.sh" "$STATE/bin/containerd-shim-runsc-v1"
-    path=$STATE/bin:$PATH
+    path=$STATE/bin:$path
+  elif [[ -n "$gv" ]]; then
+    path=$gv:$path
   fi
   violation_containerd_wrapper "$i"   # seeded violation control-plane-os-flatcar (lib/violations.sh)
   run_daemon "$(node_name "$i")-containerd" "$(node_name "$i")" "${CONTAINERD_WRAP[@]}" \
     env PATH="$path" RA2CERT_RUNSC_SHIM="$gv/containerd-shim-runsc-v1" \
-    /usr/bin/containerd --config "$nd/containerd/config.toml"
+    "$CONTAINERD_BIN" --config "$nd/containerd/config.toml"
 }
 
-containerd_ready() { ctr --address "$(node_dir "$1")/containerd/containerd.sock" version >/dev/null 2>&1; }
+containerd_ready() { "$CTR_BIN" --address "$(node_dir "$1")/containerd/containerd.sock" version >/dev/null 2>&1; }
 
 kubelet_start() {
   local i=$1 nd name

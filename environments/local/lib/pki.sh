@@ -39,7 +39,7 @@ KCFG
 
 pki_generate() {
   mkdir -p "$PKI" "$KCFG"
-  chmod 700 "$PKI"
+  chmod 700 "$PKI" "$KCFG"
   printf '[req]\ndistinguished_name = dn\nprompt = no\n[dn]\n' >"$PKI/openssl.cnf"
   _req -keyout "$PKI/ca.key" -out "$PKI/ca.crt" -subj "/CN=ra2cert-local-ca" -days 3650 \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature"

@@ -5,8 +5,9 @@
 # rewrites the bundle's config.json with the jq filter spec-filter.jq beside it, the way
 # vendor runtime wrappers edit the spec before handing it to runc; then it is runc.
 set -uo pipefail
-RUNC=/usr/sbin/runc
 filter=$(dirname "$0")/spec-filter.jq
+# The node's own runc (Debian's or the one built from its module), written beside it.
+RUNC=$(cat "$(dirname "$0")/real-runc" 2>/dev/null || echo /usr/sbin/runc)
 command="" bundle=""
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do

@@ -521,7 +521,7 @@ violation_apply_runtime_base_spec_all_caps() {
   for i in "${!ALL_CAPABILITIES[@]}"; do
     if (((bounding >> i) & 1)); then held+=("${ALL_CAPABILITIES[i]}"); fi
   done
-  ctr oci spec | jq --args '.process.capabilities = {bounding: $ARGS.positional,
+  "$CTR_BIN" oci spec | jq --args '.process.capabilities = {bounding: $ARGS.positional,
     effective: $ARGS.positional, permitted: $ARGS.positional}' "${held[@]}" >"$spec" || return 1
   _runc_handler_change runtime-base-spec-all-caps \
     "/^ *\[plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.runc\]\$/a\\        base_runtime_spec = \"$spec\""
@@ -533,8 +533,9 @@ violation_revert_runtime_base_spec_all_caps() { _runc_handler_restore runtime-ba
 _runc_rewriter() {
   local dir=$VIOLATIONS_DIR/$1
   install -m 755 "$HERE/lib/runc-spec-rewriter.sh" "$dir/runc" || return 1
+  printf '%s\n' "$RUNC_BIN" >"$dir/real-runc" || return 1
   printf '%s\n' "$2" >"$dir/spec-filter.jq" || return 1
-  _runc_handler_change "$1" "s|^\( *BinaryName = \)\"/usr/sbin/runc\"|\1\"$dir/runc\"|"
+  _runc_handler_change "$1" "s|^\( *BinaryName = \)\"$RUNC_BIN\"|\1\"$dir/runc\"|"
 }
 
 violation_apply_runtime_ignores_security_context() {
