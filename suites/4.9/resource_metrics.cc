@@ -19,9 +19,12 @@ using fixtures::json;
 constexpr const char* kApiService =
     "/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io";
 constexpr const char* kMetricsApi = "/apis/metrics.k8s.io/v1beta1";
-// A shell busy loop under a 500m limit uses 0.5 core when the node has it to give; 0.1 is
-// far above what `sleep` shows and far below the loop even on a loaded node.
-constexpr double kBurningCores = 0.1;
+// A shell busy loop under a 500m limit uses 0.5 core when the node has it to give. On a node
+// saturated by other work it gets far less (kubepods as a whole competes with every busy
+// process outside it, which can leave the loop near 0.1 core). So the loop counts
+// as busy from 30m and at four times the idle container's figure; `sleep` shows 0-2m.
+constexpr double kBurningCores = 0.03;
+constexpr double kBusyOverIdle = 4;
 constexpr double kIdleCores = 0.05;
 constexpr auto kUsageWindow = std::chrono::seconds(60);
 
@@ -41,7 +44,7 @@ RA2CERT_CASE(
               "pod's, and the pod's CPU figure follows the CPU it burns",
      .requirements = {"ra2.mon.001", "ra2.k8s.023"},
      .needs = {"cluster"},
-     .timeout = std::chrono::seconds(150),
+     .timeout = std::chrono::seconds(180),
      .violations = {"metrics-server-removed"},
      .api_access =
          Combine({{{.verbs = {"get"}, .group = "apiregistration.k8s.io", .resource = "apiservices"},
@@ -77,11 +80,12 @@ RA2CERT_CASE(
   json burner = idle;
   burner["name"] = "burner";
   burner["command"] = {"/bin/sh", "-c", "while :; do :; done"};
-  burner["resources"] = {{"requests", {{"cpu", "10m"}}}, {"limits", {{"cpu", "500m"}}}};
+  // Its request sets its CPU share against the other pods when the node is saturated.
+  burner["resources"] = {{"requests", {{"cpu", "200m"}}}, {"limits", {{"cpu", "500m"}}}};
   pod["spec"]["containers"].push_back(burner);
   RA2CERT_REQUIRE_OK(created, client->Create("/api/v1/namespaces/" + ns->name() + "/pods", pod));
   RA2CERT_REQUIRE_OK(running, fixtures::WaitForPod(*client, ns->name(), "usage", {"Running"},
-                                                   fixtures::In(std::chrono::seconds(40))));
+                                                   fixtures::In(std::chrono::seconds(60))));
   // One window for the node figures and the pod's: four of metrics-server's 15 s scrapes. A
   // kubelet on a loaded node can miss two in a row (four full runs at once on 2 cores did).
   const auto window_end = std::chrono::steady_clock::now() + kUsageWindow;
@@ -134,7 +138,8 @@ RA2CERT_CASE(
     if (metrics) {
       containers = ContainerUsages(*metrics);
       if (containers.contains("burner") && containers.contains("idle") &&
-          containers.at("burner").cpu_cores >= kBurningCores) {
+          containers.at("burner").cpu_cores >= kBurningCores &&
+          containers.at("burner").cpu_cores >= kBusyOverIdle * containers.at("idle").cpu_cores) {
         pod_problem.clear();
         break;
       }
@@ -154,7 +159,8 @@ RA2CERT_CASE(
   }
   ASSERT_TRUE(pod_problem.empty())
       << "the resource metrics API did not report the pod's burning container above "
-      << Cores(kBurningCores) << " CPU within 60 s of it running: " << pod_problem << "; "
+      << Cores(kBurningCores) << " CPU and " << kBusyOverIdle
+      << " times the idle one within 60 s of it running: " << pod_problem << "; "
       << fixtures::DescribePodState(*client, ns->name(), "usage");
   EXPECT_LT(containers.at("idle").cpu_cores, kIdleCores)
       << "the idle container (sleep) is reported at " << Cores(containers.at("idle").cpu_cores)
