@@ -16,9 +16,9 @@
 #          metrics-server: <version>|no   runtime: <name> (<containerd version>, runc <version>)
 #          windows-nodes: <N> (simulated by kwok)          (only with --windows-nodes N > 0)
 #        (ready = nodes Ready, CoreDNS available and metrics-server serving metrics.k8s.io).
-#        --runtime containerd-1.6 (Debian's containerd 1.6 + runc 1.1, the default) or
-#        containerd-2 (containerd 2 + runc 1.5 built by components/build-containerd.sh and
-#        build-runc.sh); lib/runtime.sh.
+#        --runtime containerd-2 (containerd 2 + runc 1.5 built by components/build-containerd.sh
+#        and build-runc.sh, the default) or containerd-1.6 (Debian's containerd 1.6 + runc 1.1);
+#        lib/runtime.sh.
 #        Progress goes to stderr.
 #        --windows-nodes N adds N simulated Windows workers ra2cert-win<i> (lib/windows-nodes.sh):
 #        Node objects kept Ready by kwok, labelled kubernetes.io/os=windows,

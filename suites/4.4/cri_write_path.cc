@@ -716,7 +716,8 @@ RA2CERT_CASE(ContainerRuntime, CriStopAndRemoveAreIdempotent,
               .requirements = {"ra2.crt.002"},
               .needs = {"cluster", "cri"},
               .timeout = std::chrono::seconds(180),
-              .violations = {"containerd-cri-disabled", "sandbox-handler-unregistered"},
+              .violations = {"containerd-cri-disabled", "sandbox-handler-unregistered",
+                             "runtime-containerd-1.6"},
               .api_access = WritePathAccess()}) {
   RA2CERT_CRI_WRITE_SETUP("4.4.024");
   // An id no runtime has handed out: 64 hex digits like a real one.

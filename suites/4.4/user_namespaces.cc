@@ -26,7 +26,7 @@ RA2CERT_CASE(
      .requirements = {"sec.sys.021"},
      .needs = {"cluster"},
      .timeout = std::chrono::seconds(120),
-     .violations = {"containerd-cri-disabled"},
+     .violations = {"containerd-cri-disabled", "runtime-containerd-1.6"},
      .api_access = Combine({fixtures::access::TestNamespace(), fixtures::access::StartProbePod(),
                             fixtures::access::WaitFor("events"), fixtures::access::WaitForPod(),
                             fixtures::access::PodLogs()})}) {

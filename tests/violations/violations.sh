@@ -15,10 +15,6 @@ RA2CERT=${1:?usage: violations.sh RA2CERT_BINARY [STATE_DIR]}
 STATE=${2:-/var/lib/ra2cert/local}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 KUBECONFIG_FILE=$STATE/kubeconfig/admin.kubeconfig
-# Cases that fail on the compliant local cluster for a known, documented reason (README):
-# 4.4.007 — Debian 12's containerd 1.6 cannot run pods with hostUsers: false.
-# 4.4.024 — containerd 1.6 answers Stop of an unknown sandbox or container id with NOT_FOUND.
-KNOWN_FAILURES=" 4.4.007 4.4.024 "
 
 OUT=$(mktemp -d /tmp/ra2cert-violations.XXXXXX)
 start=$SECONDS
@@ -72,7 +68,7 @@ row() {
   [[ "$4" == ok* ]] || wrong=$((wrong + 1))
 }
 
-# The compliant cluster: every case passes (known failures aside).
+# The compliant cluster: every case passes.
 check_compliant() {
   local name=$1 id outcome
   shift
@@ -81,8 +77,6 @@ check_compliant() {
     outcome=$(outcome_of "$name" "$id")
     if [[ "$outcome" == Passed ]]; then
       row "$name" "$id" "$outcome" ok
-    elif [[ "$KNOWN_FAILURES" == *" $id "* && "$outcome" == Failed ]]; then
-      row "$name" "$id" "$outcome" "ok (known failure on this machine)"
     else
       row "$name" "$id" "$outcome" "WRONG: must pass: $(message_of "$name" "$id" | head -c 300 | tr '\n' ' ')"
     fi

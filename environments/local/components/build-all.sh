@@ -5,23 +5,21 @@
 # Usage: build-all.sh [MINOR] [NAME...]
 #   MINOR  Kubernetes minor to build (default 1.33; one with a k8s-MINOR/go.mod here)
 #   NAME   only these components (default all): kubernetes etcd gvisor coredns helm cosign kwok critools
-#          metrics-server; also containerd and runc (only when named: the local cluster runs them
-#          with --runtime containerd-2, not yet by default)
+#          metrics-server containerd runc
 # Prints "NAME BINDIR" per component on stdout (build logs go to stderr); exits non-zero if any
 # component failed, after trying the rest.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 minor=1.33
 if [[ ${1:-} =~ ^[0-9]+\.[0-9]+$ ]]; then minor=$1; shift; fi
-all=(kubernetes etcd gvisor coredns helm cosign kwok critools metrics-server)
-optional=(containerd runc)
+all=(kubernetes etcd gvisor coredns helm cosign kwok critools metrics-server containerd runc)
 names=("$@")
 ((${#names[@]})) || names=("${all[@]}")
 
 summary=() failed=()
 for n in "${names[@]}"; do
   script="$here/build-$n.sh"
-  [[ -x "$script" && " ${all[*]} ${optional[*]} " == *" $n "* ]] || { echo "build-all: unknown component $n (known: ${all[*]} ${optional[*]})" >&2; failed+=("$n"); continue; }
+  [[ -x "$script" && " ${all[*]} " == *" $n "* ]] || { echo "build-all: unknown component $n (known: ${all[*]})" >&2; failed+=("$n"); continue; }
   args=()
   [[ $n == kubernetes ]] && args=("$minor")
   if out=$("$script" "${args[@]}"); then

@@ -20,6 +20,8 @@ has_cap_sys_resource() {
 
 node_write_config() {
   local i=$1 nd name gv
+  local RUNTIME=$RUNTIME CONTAINERD_BIN=$CONTAINERD_BIN CTR_BIN=$CTR_BIN RUNC_BIN=$RUNC_BIN SHIM_DIR=$SHIM_DIR
+  violation_node_runtime "$i"   # seeded violation runtime-containerd-1.6 (lib/violations.sh)
   nd=$(node_dir "$i")
   name=$(node_name "$i")
   gv=$(gvisor_bin_dir || true)
@@ -158,7 +160,10 @@ YAML
 }
 
 containerd_start() {
-  local i=$1 nd gv path=$SHIM_DIR:$PATH
+  local i=$1 nd gv path
+  local RUNTIME=$RUNTIME CONTAINERD_BIN=$CONTAINERD_BIN CTR_BIN=$CTR_BIN RUNC_BIN=$RUNC_BIN SHIM_DIR=$SHIM_DIR
+  violation_node_runtime "$i"
+  path=$SHIM_DIR:$PATH
   nd=$(node_dir "$i")
   gv=$(gvisor_bin_dir || true)
   # containerd finds its shims (runc's, and runtime io.containerd.runsc.v1's) on its PATH.

@@ -1,11 +1,12 @@
 # The container runtime the local nodes run. Sourced by cluster.sh; needs common.sh.
-#   containerd-1.6  Debian's containerd 1.6.20 and runc 1.1.5 (the default for now)
 #   containerd-2    containerd 2 and runc 1.5 built from their Go modules
-#                   (components/build-containerd.sh, components/build-runc.sh)
+#                   (components/build-containerd.sh, components/build-runc.sh): the default
+#   containerd-1.6  Debian 12's containerd 1.6.20 and runc 1.1.5: no user namespaces, and
+#                   NOT_FOUND for Stop of an unknown id (4.4.007 and 4.4.024 fail on it)
 # runtime_select NAME sets, for the node scripts: RUNTIME, CONTAINERD_BIN, CTR_BIN, RUNC_BIN and
 # SHIM_DIR (where containerd finds containerd-shim-runc-v2; it looks on its PATH).
-RUNTIMES="containerd-1.6 containerd-2"
-DEFAULT_RUNTIME=containerd-1.6
+RUNTIMES="containerd-2 containerd-1.6"
+DEFAULT_RUNTIME=containerd-2
 
 runtime_select() {
   case $1 in

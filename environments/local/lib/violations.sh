@@ -6,8 +6,8 @@
 #            $STATE/violations-applied, one per line; their saved files go to
 #            $STATE/violations/<name>/. An apply returns once its effect is visible, a revert
 #            once the cluster is healthy again (cluster_healthy).
-#   spin-up  hooks in the start functions (violation_containerd_wrapper in containerd_start,
-#            apiserver_start), taken when `violating NAME`: VIOLATE in cluster.env lists the
+#   spin-up  hooks in the start functions (violation_containerd_wrapper and
+#            violation_node_runtime in containerd_start, apiserver_start), taken when `violating NAME`: VIOLATE in cluster.env lists the
 #            spin-up violations `up --violate` was given, for the life of the cluster.
 # Everything lives under $STATE, in the node namespaces or in the API, so `down` removes it
 # like the rest. Sourced by cluster.sh; needs every other lib.
@@ -688,6 +688,15 @@ violation_containerd_wrapper() {
   { mountpoint -q "$nd" || mount --bind "$nd" "$nd"; } && mount --make-shared "$nd" ||
     die "control-plane-os-flatcar: could not make $nd a shared mount" 3
   CONTAINERD_WRAP=(unshare --mount --propagation slave -- sh -c "$FLATCAR_MOUNTS" flatcar-mounts "$dir/os-release" "$dir/empty")
+}
+
+# violation_node_runtime I: runtime-containerd-1.6 puts node 2 on Debian 12's containerd 1.6 and
+# runc 1.1 (runtime_select, into the caller's local runtime variables), as a node an operator
+# left on the distribution's packages while the others were upgraded. Both read the same
+# version-2 config.
+violation_node_runtime() {
+  (($1 == VIOLATED_NODE)) && violating runtime-containerd-1.6 || return 0
+  runtime_select containerd-1.6
 }
 
 # The runsc runtime is cut out of node 2's containerd config (its table and its options
