@@ -99,4 +99,7 @@ require (
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
 
-tool sigs.k8s.io/cri-tools/cmd/crictl
+tool (
+	sigs.k8s.io/cri-tools/cmd/crictl
+	sigs.k8s.io/cri-tools/cmd/critest
+)
