@@ -14,6 +14,12 @@
 //   cri_bench [--endpoint unix:///path] [--calls N] [--crictl PATH]
 //   (endpoint default: the first of $RA2CERT_CRI_ENDPOINTS; crictl default:
 //    ${RA2CERT_CACHE:-~/.cache/ra2cert}/critools-*/bin/crictl, else crictl on PATH)
+//
+// With --suites it compares whole suites instead (bench/cri_suites.h): ra2cert's CRI cases
+// against critest's specs of the same areas, on one node of the running local cluster.
+//
+//   cri_bench --suites [--node ra2cert-node2] [--rounds N] [--state-dir DIR]
+//             [--image-registry HOST:PORT] [--ra2cert PATH] [--critest PATH] [--areas FILE]
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
@@ -27,6 +33,7 @@
 #include <vector>
 
 #include "bench/bench_timing.h"
+#include "bench/cri_suites.h"
 #include "harness/cri/cri_client.h"
 #include "harness/cri/cri_endpoints.h"
 #include "harness/tools/run_tool.h"
@@ -76,7 +83,27 @@ int main(int argc, char** argv) {
   app.add_option("--crictl", crictl, "the crictl binary")->capture_default_str();
   app.add_option("--child-call", child_call, "internal: make one call (version|pods) and exit")
       ->check(CLI::IsMember({"version", "pods"}));
+  bool suites = false;
+  ra2cert::bench::SuitesOptions suite_options;
+  app.add_flag("--suites", suites,
+               "compare ra2cert's CRI cases with critest's specs of the same areas instead");
+  app.add_option("--state-dir", suite_options.state_dir, "--suites: the local cluster's state")
+      ->capture_default_str();
+  app.add_option("--node", suite_options.node, "--suites: the node whose runtime is judged")
+      ->capture_default_str();
+  app.add_option("--image-registry", suite_options.image_registry,
+                 "--suites: the cluster's registry (default: from its cluster.env)");
+  app.add_option("--ra2cert", suite_options.ra2cert,
+                 "--suites: the ra2cert binary (default: beside this one)");
+  app.add_option("--critest", suite_options.critest,
+                 "--suites: the critest binary (default: the components cache's)");
+  app.add_option("--areas", suite_options.areas,
+                 "--suites: the area table (default: tests/critest/areas.tsv)");
+  app.add_option("--rounds", suite_options.rounds, "--suites: alternating rounds")
+      ->check(CLI::Range(1, 50))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (suites) return ra2cert::bench::RunSuites(suite_options);
 
   if (endpoint.empty()) {
     auto endpoints = cri::EndpointsFromEnvironment();
