@@ -445,6 +445,24 @@ void CheckExecAndStreaming(NodeRuntime& runtime, const HandlerUnderTest& handler
   std::cout << where << ": ExecSync timeout 1 s: back after " << took.count() << " ms ("
             << (timed ? "exit " + std::to_string(timed->exit_code) : timed.error().message())
             << ")\n";
+  // ... and the timed-out process is gone, not left running in the container (critest checks
+  // this too). The container's own process is `sleep 600`, so look for `sleep 30` by its
+  // arguments; one second's grace for a runtime that kills asynchronously.
+  const std::vector<std::string> find_sleeper = {
+      "/bin/sh", "-c",
+      "for c in /proc/[0-9]*/cmdline; do [ \"$(tr '\\0' ' ' <\"$c\" 2>/dev/null)\" = 'sleep 30 ' ] "
+      "&& echo \"${c%/cmdline}\"; done; true"};
+  Result<cri::ExecResult> left = Error("not looked");
+  for (int look = 0; look < 2; ++look) {
+    if (look > 0) std::this_thread::sleep_for(seconds(1));
+    left = cri.ExecSync(*id, find_sleeper, seconds(10));
+    if (!left || left->out.empty()) break;
+  }
+  if (!left)
+    FAIL() << where << ": ExecSync looking for the timed-out process: " << left.error().message();
+  EXPECT_TRUE(left->out.empty())
+      << where << ": the process of the ExecSync that timed out still runs after 1 s ("
+      << PrintableExcerpt(left->out) << ")";
 
   // Exec, Attach, PortForward: URLs of the runtime's streaming server.
   auto exec = cri.Exec(*id, {"echo", "hello"});
