@@ -170,11 +170,12 @@ cmd_up() {
   METRICS_SERVER=$([[ -n "$METRICS_SERVER_TAG" ]] && echo yes || echo no)
   IMAGE_NAMES="pause busybox${COREDNS_TAG:+ coredns}${METRICS_SERVER_TAG:+ metrics-server}${RA2CERT_BINARY:+ node-agent}"
   # Seeded violations: spin-up ones (VIOLATE) take effect as the components start, live ones
-  # once the cluster is ready. What a live one needs is checked before anything starts.
+  # once the cluster is ready. What either needs is checked before anything starts.
   VIOLATE=$(violations_of_kind spin-up "$VIOLATE_ARG")
-  local live=() v
+  local live=() spin_up=() v
   IFS=, read -r -a live <<<"$(violations_of_kind live "$VIOLATE_ARG")"
-  for v in "${live[@]}"; do violation_needs "$v"; done
+  IFS=, read -r -a spin_up <<<"$VIOLATE"
+  for v in "${spin_up[@]}" "${live[@]}"; do violation_needs "$v"; done
   # The bridge, namespaces and cgroup names are machine-wide: one local cluster per machine.
   local other
   other=$(cat "$ACTIVE_MARKER" 2>/dev/null || true)

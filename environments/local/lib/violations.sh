@@ -106,7 +106,8 @@ violation_needs() {
       [[ "${COREDNS:-no}" == yes ]] ||
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
     containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
-      runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces)
+      runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces | \
+      runtime-containerd-1.6)
       ((NODES >= VIOLATED_NODE)) ||
         die "violation $name acts on $(node_name "$VIOLATED_NODE"); this cluster has $NODES node (cluster.sh up --nodes 2)" 5 ;;
   esac
