@@ -32,9 +32,10 @@ area_focus() { cut -f2 <<<"$1"; }
 area_cases() { cut -f3 <<<"$1"; }
 area_handlers() { cut -f4 <<<"$1"; }
 
-CRITOOLS=$("$ROOT/environments/local/components/build-all.sh" 1.33 critools | awk '$1 == "critools" { print $2 }')
-HELM_DIR=$("$ROOT/environments/local/components/build-all.sh" 1.33 helm | awk '$1 == "helm" { print $2 }')
-K8S_BIN=$("$ROOT/environments/local/components/build-all.sh" 1.33 kubernetes | awk '$1 == "kubernetes" { print $2 }')
+# One build-all call for the three components (a no-op when cached): "NAME BINDIR" lines.
+built=$("$ROOT/environments/local/components/build-all.sh" 1.33 critools helm kubernetes)
+bin_dir() { awk -v n="$1" '$1 == n { print $2 }' <<<"$built"; }
+CRITOOLS=$(bin_dir critools) HELM_DIR=$(bin_dir helm) K8S_BIN=$(bin_dir kubernetes)
 CRITEST=$CRITOOLS/critest
 [[ -x "$CRITEST" ]] || { echo "no critest in the component cache ($CRITOOLS)" >&2; exit 1; }
 
