@@ -243,13 +243,13 @@ ENV
   if [[ -z "$REGISTRY_OVERRIDE" ]]; then registry_push & push_pid=$!; fi
 
   wait_until 60 "kube-apiserver (log: $LOGS/kube-apiserver.log)" apiserver_ready ||
-    die "kube-apiserver did not become ready; see $LOGS/kube-apiserver.log and $LOGS/etcd.log" 3
+    die "kube-apiserver did not become ready (see also $LOGS/etcd.log): $(daemon_why kube-apiserver)" 3
   log "kube-apiserver ready ($(secs_since "$t0") s)"
   addons_nodes || die "creating the Node objects failed; see $LOGS/addons.log" 3
   windows_nodes_start || die "creating the simulated Windows nodes failed; see $LOGS/addons.log" 3
   for ((i = 1; i <= NODES; i++)); do
     wait_until 20 "containerd on $(node_name "$i")" containerd_ready "$i" ||
-      die "containerd on $(node_name "$i") did not start; see $LOGS/$(node_name "$i")-containerd.log" 3
+      die "containerd on $(node_name "$i") did not start: $(daemon_why "$(node_name "$i")-containerd")" 3
     kubelet_start "$i"
     kube_proxy_start "$i"
   done

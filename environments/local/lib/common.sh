@@ -114,6 +114,15 @@ wait_until() {
 
 # daemon_alive NAME: its pid file names a live process (not a zombie: our daemons end up
 # children of PID 1, which need not reap them).
+# daemon_why NAME: for an error message, whether the daemon exited or runs without answering,
+# and the last lines of its log (CI shows the message, not the state dir that held the log).
+daemon_why() {
+  local state="still running but not answering"
+  daemon_alive "$1" || state="exited"
+  printf '%s %s; the end of %s:\n%s' "$1" "$state" "$LOGS/$1.log" \
+    "$(tail -n 12 "$LOGS/$1.log" 2>/dev/null | cut -c1-400)"
+}
+
 daemon_alive() {
   local pid state
   pid=$(cat "$PIDS/$1.pid" 2>/dev/null) && [[ -n "$pid" ]] || return 1

@@ -85,6 +85,12 @@ disabled_plugins = [
 [plugins]
   [plugins."io.containerd.internal.v1.opt"]
     path = "$nd/containerd/opt"
+  # containerd 2 serves NRI on a host-wide socket by default: the second node's runtime would
+  # take the first one's over, and the socket would outlive the cluster. Each node its own.
+  [plugins."io.containerd.nri.v1.nri"]
+    socket_path = "$nd/containerd/nri/nri.sock"
+    plugin_path = "$nd/containerd/nri/plugins"
+    plugin_config_path = "$nd/containerd/nri/conf.d"
   [plugins."io.containerd.grpc.v1.cri"]
     sandbox_image = "$REGISTRY/ra2cert/pause:$PAUSE_TAG"
     restrict_oom_score_adj = true
