@@ -298,6 +298,55 @@ violation_revert_control_plane_schedulable() {
     _nodes_tainted node-role.kubernetes.io%2Fcontrol-plane node-role.kubernetes.io/control-plane true
 }
 
+_storefront_yaml() {
+  cat <<YAML
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: storefront
+  labels:
+    ra2cert.io/violation: consumer-workload-on-control-plane
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: storefront
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      terminationGracePeriodSeconds: 2
+      nodeSelector:
+        node-role.kubernetes.io/control-plane: ""
+      tolerations:
+        - {key: node-role.kubernetes.io/control-plane, operator: Exists, effect: NoSchedule}
+      containers:
+        - name: web
+          image: $REGISTRY/ra2cert/busybox:$1
+          command: [sleep, "86400"]
+YAML
+}
+
+_storefront_running() {
+  kubectl_admin -n storefront get pods -o json 2>/dev/null | jq -e 'any(.items[]; .status.phase == "Running")' >/dev/null
+}
+
+violation_apply_consumer_workload_on_control_plane() {
+  local tag
+  tag=$("$REPO_ROOT/fixtures/images/busybox/build.sh" --tag) || return 1
+  _storefront_yaml "$tag" | vkubectl apply -f - || return 1
+  wait_until "$VIOLATION_WAIT" "storefront/web running on a control-plane node" _storefront_running
+}
+
+violation_revert_consumer_workload_on_control_plane() {
+  vkubectl delete namespace storefront --ignore-not-found --wait=true --timeout=60s
+}
+
 # A dead old node (no kwok annotation: nothing keeps it Ready), status as its kubelet last
 # posted it.
 _stale_node_yaml() {
