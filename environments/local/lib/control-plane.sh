@@ -29,6 +29,8 @@ apiserver_start() {
   local violations=()
   # Seeded violation events-api-disabled (lib/violations.sh): the GA events API is not served.
   if violating events-api-disabled; then violations+=(--runtime-config=events.k8s.io/v1=false); fi
+  # Seeded violation apiserver-all-api-versions: every alpha and beta API version served.
+  if violating apiserver-all-api-versions; then violations+=(--runtime-config=api/alpha=true,api/beta=true); fi
   run_daemon kube-apiserver "$(node_name 1)" "$K8S_BIN/kube-apiserver" \
     --advertise-address "$APISERVER_IP" --bind-address 0.0.0.0 --secure-port "$APISERVER_PORT" \
     --etcd-servers https://127.0.0.1:2379 --etcd-cafile "$PKI/ca.crt" \
