@@ -14,16 +14,7 @@
 # listens (127.0.0.1), with the probe image from the cluster's registry as its test image. Its
 # image-manager specs need public images pinned by digest, so images are not compared here.
 # Spins its own local cluster (one per machine) and takes it down at the end. Needs root.
-set -euo pipefail
-RA2CERT=${1:?usage: agreement.sh RA2CERT_BINARY [STATE_DIR]}
-STATE=${2:-/var/lib/ra2cert/local}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KUBECONFIG_FILE=$STATE/kubeconfig/admin.kubeconfig
-OUT=$(mktemp -d /tmp/ra2cert-critest.XXXXXX)
-rows=() wrong=0
-say() { printf '%s critest: %s\n' "$(date +%T)" "$*"; }
-down() { "$RA2CERT" cluster down --state-dir "$STATE" >>"$OUT/cluster.log" 2>&1 || true; }
-trap down EXIT
+source "$(dirname "$0")/../support/cluster_test.sh" critest "$@"
 
 # The areas both judge (area, critest spec pattern, ra2cert cases, critest's handlers).
 mapfile -t AREAS < <(grep -v '^#' "$(dirname "$0")/areas.tsv")

@@ -11,23 +11,14 @@
 #   faults.sh RA2CERT_BINARY [STATE_DIR]
 #
 # Spins its own local cluster (one per machine) and takes it down at the end. Needs root.
-set -euo pipefail
-RA2CERT=${1:?usage: faults.sh RA2CERT_BINARY [STATE_DIR]}
-STATE=${2:-/var/lib/ra2cert/local}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/../support/cluster_test.sh" faults "$@"
 CLUSTER_SH=$ROOT/environments/local/cluster.sh
-KUBECONFIG_FILE=$STATE/kubeconfig/admin.kubeconfig
 FAULT_SECONDS=${RA2CERT_FAULT_SECONDS:-15}
 # A run of the full suite takes about a minute here; a broken cluster makes cases wait out
 # their deadlines (the longest is a few minutes). Anything beyond this bound is a hang.
 RUN_BOUND=${RA2CERT_FAULT_RUN_BOUND:-600}
 STOP_GRACE=10
 
-OUT=$(mktemp -d /tmp/ra2cert-faults.XXXXXX)
-rows=() wrong=0
-say() { printf '%s faults: %s\n' "$(date +%T)" "$*"; }
-down() { "$RA2CERT" cluster down --state-dir "$STATE" >>"$OUT/cluster.log" 2>&1 || true; }
-trap down EXIT
 
 HELM_DIR=$("$ROOT/environments/local/components/build-all.sh" 1.33 helm | awk '$1 == "helm" { print $2 }')
 "$RA2CERT" keygen --out "$OUT/key" --algorithm ed25519 >/dev/null

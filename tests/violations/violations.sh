@@ -10,19 +10,8 @@
 # `ra2cert cluster restore`); spin-up ones get a cluster each (`cluster up --violate`).
 # Prints a table scenario x case x outcome and exits 1 when any row is wrong. Needs root
 # and the components built (environments/local/components/build-all.sh).
-set -euo pipefail
-RA2CERT=${1:?usage: violations.sh RA2CERT_BINARY [STATE_DIR]}
-STATE=${2:-/var/lib/ra2cert/local}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-KUBECONFIG_FILE=$STATE/kubeconfig/admin.kubeconfig
-
-OUT=$(mktemp -d /tmp/ra2cert-violations.XXXXXX)
+source "$(dirname "$0")/../support/cluster_test.sh" violations "$@"
 start=$SECONDS
-rows=() wrong=0
-say() { printf '%s violations: %s\n' "$(date +%T)" "$*"; }
-
-down() { "$RA2CERT" cluster down --state-dir "$STATE" >>"$OUT/cluster.log" 2>&1 || true; }
-trap down EXIT
 
 "$RA2CERT" violations list --output json >"$OUT/violations.json"
 "$RA2CERT" list --output json >"$OUT/cases.json"
