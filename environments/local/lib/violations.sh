@@ -107,7 +107,7 @@ violation_needs() {
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
     containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
       runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces | \
-      runtime-containerd-1.6)
+      runtime-containerd-1.6 | worker-profile-label-missing)
       ((NODES >= VIOLATED_NODE)) ||
         die "violation $name acts on $(node_name "$VIOLATED_NODE"); this cluster has $NODES node (cluster.sh up --nodes 2)" 5 ;;
   esac
@@ -345,6 +345,21 @@ violation_apply_consumer_workload_on_control_plane() {
 
 violation_revert_consumer_workload_on_control_plane() {
   vkubectl delete namespace storefront --ignore-not-found --wait=true --timeout=60s
+}
+
+_worker_profile_labelled() {
+  api_get "/api/v1/nodes/$(node_name "$VIOLATED_NODE")" | jq -e '.metadata.labels["anuket.io/profile"] != null' >/dev/null
+}
+_worker_profile_unlabelled() { ! _worker_profile_labelled; }
+
+violation_apply_worker_profile_label_missing() {
+  vkubectl label node "$(node_name "$VIOLATED_NODE")" anuket.io/profile- || return 1
+  wait_until "$VIOLATION_WAIT" "the profile label to be gone" _worker_profile_unlabelled
+}
+
+violation_revert_worker_profile_label_missing() {
+  vkubectl label node "$(node_name "$VIOLATED_NODE")" --overwrite anuket.io/profile=basic || return 1
+  wait_until "$VIOLATION_WAIT" "the profile label to be back" _worker_profile_labelled
 }
 
 # A dead old node (no kwok annotation: nothing keeps it Ready), status as its kubelet last

@@ -99,6 +99,7 @@ metadata:
     kubernetes.io/arch: amd64
     node.kubernetes.io/windows-build: "$build"
     node-role.kubernetes.io/worker: ""
+    anuket.io/profile: basic
     ra2cert.io/simulated: "true"
   annotations:
     ra2cert.io/simulated-by: kwok
