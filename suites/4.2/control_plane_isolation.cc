@@ -47,14 +47,6 @@ std::string Owner(const json& pod) {
   return owners[0].value("kind", "") + "/" + owners[0].value("name", "");
 }
 
-std::optional<json> Condition(const json& pod, const std::string& type) {
-  for (const auto& c : Field(pod, "status").value("conditions", json::array())) {
-    if (c.value("type", "") == type) return c;
-  }
-  return std::nullopt;
-}
-
-std::string NodeNameOf(const json& pod) { return Field(pod, "spec").value("nodeName", ""); }
 }  // namespace
 
 RA2CERT_CASE(
@@ -85,7 +77,7 @@ RA2CERT_CASE(
   RA2CERT_REQUIRE_OK(pods, client->List("/api/v1/pods"));
   int platform = 0;
   for (const auto& pod : pods->items) {
-    const std::string node = NodeNameOf(pod);
+    const std::string node = fixtures::PodNodeName(pod);
     const std::string phase = Field(pod, "status").value("phase", "");
     if (!control_plane.contains(node) || phase == "Succeeded" || phase == "Failed") continue;
     if (!PlatformReason(pod).empty()) {
@@ -112,23 +104,16 @@ RA2CERT_CASE(
   spec.extra_spec["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] = {
       {"nodeSelectorTerms", json::array({term})}};
   RA2CERT_REQUIRE_OK(started, fixtures::StartProbePod(*client, ns->name(), spec));
-  auto decided = kube::WaitFor(
-      *client, "/api/v1/namespaces/" + ns->name() + "/pods",
-      {.field_selector = "metadata.name=no-toleration"},
-      [](const kube::WatchEvent& event) {
-        if (!NodeNameOf(event.object).empty()) return true;
-        const auto scheduled = Condition(event.object, "PodScheduled");
-        return scheduled && scheduled->value("status", "") == "False";
-      },
-      fixtures::In(std::chrono::seconds(60)));
+  auto decided = fixtures::WaitForSchedulingDecision(*client, ns->name(), "no-toleration",
+                                                     fixtures::In(std::chrono::seconds(60)));
   RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(decided);
   ASSERT_TRUE(decided) << "the scheduler took no decision in 60 s on a pod asking for "
                           "control-plane node "
                        << target;
-  const std::string bound = NodeNameOf(*decided);
+  const std::string bound = fixtures::PodNodeName(*decided);
   ASSERT_TRUE(bound.empty()) << "a pod without any toleration was bound to control-plane node "
                              << bound << ": no NoSchedule taint keeps workloads off it";
-  const auto scheduled = Condition(*decided, "PodScheduled");
+  const auto scheduled = fixtures::PodCondition(*decided, "PodScheduled");
   ASSERT_TRUE(scheduled.has_value());
   // "0/3 nodes are available: 1 node(s) had untolerated taint {node-role...: }, ...".
   const std::string message = scheduled->value("message", "");

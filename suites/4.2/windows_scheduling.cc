@@ -41,17 +41,6 @@ class ForceDeletePods {
   std::vector<std::string> pods_;
 };
 
-std::string NodeNameOf(const json& pod) {
-  return pod.value("spec", json::object()).value("nodeName", "");
-}
-
-std::optional<json> Condition(const json& pod, const std::string& type) {
-  for (const auto& c : pod.value("status", json::object()).value("conditions", json::array())) {
-    if (c.value("type", "") == type) return c;
-  }
-  return std::nullopt;
-}
-
 // The probe pod, asking for a Windows node by the well-known OS label.
 fixtures::ProbePodSpec WindowsSelectingPod(const std::string& name, bool tolerate_windows) {
   fixtures::ProbePodSpec spec{.name = name, .command = {"sleep 3600"}};
@@ -111,19 +100,19 @@ RA2CERT_CASE(HostOs, WindowsWorkersTakeOnlyWindowsPods,
       fixtures::StartProbePod(*client, ns->name(), WindowsSelectingPod("windows-pod", true)));
   auto bound = kube::WaitFor(
       *client, pods, {.field_selector = "metadata.name=windows-pod"},
-      [](const kube::WatchEvent& event) { return !NodeNameOf(event.object).empty(); },
+      [](const kube::WatchEvent& event) { return !fixtures::PodNodeName(event.object).empty(); },
       fixtures::In(std::chrono::seconds(30)));
   RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(bound);
   if (!bound) {
     auto pod = client->Get(pods + "/windows-pod");
-    const auto scheduled = pod ? Condition(*pod, "PodScheduled") : std::nullopt;
+    const auto scheduled = pod ? fixtures::PodCondition(*pod, "PodScheduled") : std::nullopt;
     ADD_FAILURE() << "a pod selecting kubernetes.io/os=windows and tolerating os=windows was not "
                      "scheduled in 30 s"
                   << (scheduled ? ": " + scheduled->value("reason", "") + ": " +
                                       scheduled->value("message", "")
                                 : "");
   } else {
-    const std::string node = NodeNameOf(*bound);
+    const std::string node = fixtures::PodNodeName(*bound);
     EXPECT_TRUE(windows_nodes.contains(node))
         << "the Windows pod was bound to " << node << ", not a Windows node";
     std::printf("windows-pod bound to %s%s\n", node.c_str(),
@@ -136,22 +125,16 @@ RA2CERT_CASE(HostOs, WindowsWorkersTakeOnlyWindowsPods,
   // taint alone must keep it off, so it stays unschedulable.
   RA2CERT_REQUIRE_OK(linux_pod, fixtures::StartProbePod(*client, ns->name(),
                                                         WindowsSelectingPod("linux-pod", false)));
-  auto decided = kube::WaitFor(
-      *client, pods, {.field_selector = "metadata.name=linux-pod"},
-      [](const kube::WatchEvent& event) {
-        if (!NodeNameOf(event.object).empty()) return true;
-        const auto scheduled = Condition(event.object, "PodScheduled");
-        return scheduled && scheduled->value("status", "") == "False";
-      },
-      fixtures::In(std::chrono::seconds(30)));
+  auto decided = fixtures::WaitForSchedulingDecision(*client, ns->name(), "linux-pod",
+                                                     fixtures::In(std::chrono::seconds(30)));
   RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(decided);
   ASSERT_TRUE(decided)
       << "the scheduler took no decision on a pod selecting kubernetes.io/os=windows in 30 s";
-  const std::string node = NodeNameOf(*decided);
+  const std::string node = fixtures::PodNodeName(*decided);
   EXPECT_TRUE(node.empty())
       << "a Linux pod without a toleration for os=windows was bound to Windows node " << node
       << ": the Windows nodes carry no taint that keeps Linux workloads off";
-  const auto scheduled = Condition(*decided, "PodScheduled");
+  const auto scheduled = fixtures::PodCondition(*decided, "PodScheduled");
   if (node.empty() && scheduled) {
     EXPECT_EQ(scheduled->value("reason", ""), "Unschedulable") << scheduled->dump();
     // "0/3 nodes are available: ..., 1 node(s) had untolerated taint {os: windows}. ...".
