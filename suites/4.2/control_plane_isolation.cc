@@ -23,7 +23,8 @@ const json& Field(const json& object, const char* key) {
 // workload. The platform is what Kubernetes itself marks as such: static pods, DaemonSets
 // (CNI, CSI node plugins, proxies run on every node by design), the kube-* namespaces,
 // and pods in the two system priority classes (cluster add-ons such as CoreDNS); plus the
-// probe pods of ra2cert's own cases.
+// probe and node-agent pods of ra2cert's own cases, this run's or a concurrent one's (the
+// CRI cases place an agent on every node, control plane included).
 std::string PlatformReason(const json& pod) {
   const json& metadata = Field(pod, "metadata");
   const std::string ns = metadata.value("namespace", "");
@@ -35,9 +36,9 @@ std::string PlatformReason(const json& pod) {
   const std::string priority = Field(pod, "spec").value("priorityClassName", "");
   if (priority == "system-node-critical" || priority == "system-cluster-critical")
     return "priority class";
-  if (ns.rfind("ra2cert-", 0) == 0 &&
-      Field(metadata, "labels").value("app.kubernetes.io/name", "") == "ra2cert-probe")
-    return "ra2cert probe";
+  const std::string app = Field(metadata, "labels").value("app.kubernetes.io/name", "");
+  if (ns.rfind("ra2cert-", 0) == 0 && (app == "ra2cert-probe" || app == "ra2cert-node-agent"))
+    return "ra2cert's own pod";
   return "";
 }
 

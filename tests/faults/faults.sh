@@ -45,12 +45,13 @@ wait_for() {  # wait_for SECONDS CMD...
 }
 run_id_of() { sed -n 's/^ra2cert [^:]*: run \([0-9a-f-]*t[0-9a-f-]*\),.*/\1/p' "$1" | head -1; }
 
-# start_run NAME: the full suite in the background into $OUT/NAME; sets RUN_PID.
+# start_run NAME [RUN_FLAG...]: the full suite in the background into $OUT/NAME; sets RUN_PID.
 start_run() {
-  RA2CERT_HELM=$HELM_DIR/helm "$RA2CERT" run --kubeconfig "$KUBECONFIG_FILE" \
+  local name=$1; shift
+  RA2CERT_HELM=$HELM_DIR/helm "$RA2CERT" run "$@" --kubeconfig "$KUBECONFIG_FILE" \
     --cri-endpoints "$endpoints" --image-registry "$REGISTRY" --parallel 3 \
     --stop-grace "$STOP_GRACE" --sign-key "$OUT/key/ra2cert.key" \
-    --output-dir "$OUT/$1" >"$OUT/$1.log" 2>&1 &
+    --output-dir "$OUT/$name" >"$OUT/$name.log" 2>&1 &
   RUN_PID=$!
 }
 
@@ -117,11 +118,16 @@ finish_run "$started"
 check alone "(none, alone)" false
 
 # Two and four runs at once on the same cluster: each its own run id, namespaces and output,
-# the same outcome for every case as the run alone.
+# the same outcome for every case as the run alone. Twelve cases at once on two cores widen
+# a race in gVisor's `runsc exec` (its parent checks for the child's pid file, then whether
+# the child is alive: an exec'd command that ends in between fails the ExecSync; runsc/cmd/
+# exec.go, WaitForReady), so these runs retry a failed case once, as a lab running under load
+# would; a case that passed only on its retry is listed as flaky, so interference between
+# runs that is not a one-off still shows as a difference.
 for n in 2 4; do
   say "$n concurrent runs"
   started=$SECONDS pids=()
-  for ((k = 1; k <= n; k++)); do start_run "concurrent$n-$k"; pids+=("$RUN_PID"); done
+  for ((k = 1; k <= n; k++)); do start_run "concurrent$n-$k" --retries 1; pids+=("$RUN_PID"); done
   for ((k = 1; k <= n; k++)); do
     RUN_PID=${pids[k - 1]}
     finish_run "$started"
@@ -131,6 +137,8 @@ for n in 2 4; do
         "$(grep '^>' "$OUT/concurrent$n-$k.diff" | tr '\n' ' ')")")
       wrong=$((wrong + 1))
     fi
+    flaky=$(jq -r '[.cases[] | select(.flaky) | .id] | join(" ")' "$OUT/concurrent$n-$k/results.json" 2>/dev/null || true)
+    [[ -z "$flaky" ]] || rows+=("$(printf '%-20s flaky (passed on the retry): %s' "concurrent x$n #$k" "$flaky")")
   done
 done
 
