@@ -19,6 +19,8 @@ metadata:
     kubernetes.io/hostname: $name
     kubernetes.io/os: linux
     kubernetes.io/arch: amd64
+    topology.kubernetes.io/region: $LOCAL_REGION
+    topology.kubernetes.io/zone: $LOCAL_ZONE
 YAML
     if ((i == 1)); then
       cat <<YAML
@@ -432,6 +434,8 @@ addons_nodes() {
   local i name taint
   for ((i = 1; i <= NODES; i++)); do
     name=$(node_name "$i")
+    kubectl_admin label node "$name" --overwrite topology.kubernetes.io/region="$LOCAL_REGION" \
+      topology.kubernetes.io/zone="$LOCAL_ZONE" >>"$LOGS/addons.log" 2>&1 || return 1
     if ((i == 1)); then
       kubectl_admin label node "$name" --overwrite node-role.kubernetes.io/control-plane= \
         node.kubernetes.io/exclude-from-external-load-balancers= >>"$LOGS/addons.log" 2>&1 || return 1

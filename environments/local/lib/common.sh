@@ -22,6 +22,8 @@ CG_TOP=ra2cert               # cgroup (every v1 hierarchy): /ra2cert/nodeN for k
 NS_PREFIX=ra2cert-node       # network namespace and node name of node i: ra2cert-node<i>
 VETH_PREFIX=ra2cert-n        # host end of node i's veth: ra2cert-n<i>
 IPT_CHAIN=RA2CERT-FORWARD    # host filter chain, jumped to from FORWARD
+LOCAL_REGION=ra2cert-local   # every node: topology.kubernetes.io/region and zone (one fault domain,
+LOCAL_ZONE=ra2cert-local-a   # with its control plane and its workers: ra2.k8s.003/004)
 
 node_name() { echo "$NS_PREFIX$1"; }
 node_ip() { echo "$NET_PREFIX.$((10 + $1))"; }

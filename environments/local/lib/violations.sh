@@ -107,7 +107,7 @@ violation_needs() {
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
     containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
       runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces | \
-      runtime-containerd-1.6 | worker-profile-label-missing)
+      runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane)
       ((NODES >= VIOLATED_NODE)) ||
         die "violation $name acts on $(node_name "$VIOLATED_NODE"); this cluster has $NODES node (cluster.sh up --nodes 2)" 5 ;;
   esac
@@ -360,6 +360,24 @@ violation_apply_worker_profile_label_missing() {
 violation_revert_worker_profile_label_missing() {
   vkubectl label node "$(node_name "$VIOLATED_NODE")" --overwrite anuket.io/profile=basic || return 1
   wait_until "$VIOLATION_WAIT" "the profile label to be back" _worker_profile_labelled
+}
+
+_worker_zone_is() {
+  api_get "/api/v1/nodes/$(node_name "$VIOLATED_NODE")" |
+    jq -e --arg z "$1" '.metadata.labels["topology.kubernetes.io/zone"] == $z' >/dev/null
+}
+ZONE_WITHOUT_CONTROL_PLANE=ra2cert-local-b
+
+violation_apply_zone_without_control_plane() {
+  vkubectl label node "$(node_name "$VIOLATED_NODE")" --overwrite \
+    topology.kubernetes.io/zone="$ZONE_WITHOUT_CONTROL_PLANE" || return 1
+  wait_until "$VIOLATION_WAIT" "the worker to be in zone $ZONE_WITHOUT_CONTROL_PLANE" \
+    _worker_zone_is "$ZONE_WITHOUT_CONTROL_PLANE"
+}
+
+violation_revert_zone_without_control_plane() {
+  vkubectl label node "$(node_name "$VIOLATED_NODE")" --overwrite topology.kubernetes.io/zone="$LOCAL_ZONE" || return 1
+  wait_until "$VIOLATION_WAIT" "the worker to be back in zone $LOCAL_ZONE" _worker_zone_is "$LOCAL_ZONE"
 }
 
 # A dead old node (no kwok annotation: nothing keeps it Ready), status as its kubelet last

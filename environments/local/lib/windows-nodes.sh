@@ -97,6 +97,8 @@ metadata:
     kubernetes.io/hostname: $name
     kubernetes.io/os: windows
     kubernetes.io/arch: amd64
+    topology.kubernetes.io/region: $LOCAL_REGION
+    topology.kubernetes.io/zone: $LOCAL_ZONE
     node.kubernetes.io/windows-build: "$build"
     node-role.kubernetes.io/worker: ""
     anuket.io/profile: basic
