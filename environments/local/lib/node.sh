@@ -193,11 +193,13 @@ kubelet_start() {
   nd=$(node_dir "$i")
   name=$(node_name "$i")
   cgroup_make "$CG_TOP/$name"
-  run_daemon "$name-kubelet" "$name" "$K8S_BIN/kubelet" \
+  local kubelet=$K8S_BIN/kubelet kubelet_args=()
+  violation_node_kubelet "$i"
+  run_daemon "$name-kubelet" "$name" "$kubelet" \
     --config "$nd/kubelet/config.yaml" --kubeconfig "$KCFG/kubelet-$i.kubeconfig" \
     --root-dir "$nd/kubelet/root" --cert-dir "$nd/kubelet/pki" \
     --hostname-override "$name" --node-ip "$(node_ip "$i")" \
-    --pod-infra-container-image "$REGISTRY/ra2cert/pause:$PAUSE_TAG"
+    --pod-infra-container-image "$REGISTRY/ra2cert/pause:$PAUSE_TAG" "${kubelet_args[@]}"
 }
 
 kube_proxy_start() {

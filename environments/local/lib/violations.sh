@@ -7,7 +7,7 @@
 #            $STATE/violations/<name>/. An apply returns once its effect is visible, a revert
 #            once the cluster is healthy again (cluster_healthy).
 #   spin-up  hooks in the start functions (violation_containerd_wrapper and
-#            violation_node_runtime in containerd_start, apiserver_start), taken when `violating NAME`: VIOLATE in cluster.env lists the
+#            violation_node_runtime in containerd_start, violation_node_kubelet in kubelet_start, apiserver_start), taken when `violating NAME`: VIOLATE in cluster.env lists the
 #            spin-up violations `up --violate` was given, for the life of the cluster.
 # Everything lives under $STATE, in the node namespaces or in the API, so `down` removes it
 # like the rest. Sourced by cluster.sh; needs every other lib.
@@ -107,7 +107,10 @@ violation_needs() {
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
     containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
       runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces | \
-      runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane)
+      runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane | kubelet-sidecars-disabled)
+      if [[ $name == kubelet-sidecars-disabled && -z "$(_sidecarless_kubelet)" ]]; then
+        die "violation $name runs a Kubernetes $SIDECARLESS_MINOR kubelet; build it with environments/local/components/build-all.sh $SIDECARLESS_MINOR kubernetes" 5
+      fi
       ((NODES >= VIOLATED_NODE)) ||
         die "violation $name acts on $(node_name "$VIOLATED_NODE"); this cluster has $NODES node (cluster.sh up --nodes 2)" 5 ;;
   esac
@@ -780,6 +783,20 @@ violation_containerd_wrapper() {
 violation_node_runtime() {
   (($1 == VIOLATED_NODE)) && violating runtime-containerd-1.6 || return 0
   runtime_select containerd-1.6
+}
+
+# violation_node_kubelet I: kubelet-sidecars-disabled runs node 2 on a 1.32 kubelet with the
+# SidecarContainers feature gate off (into the caller's local kubelet and kubelet_args), as a
+# worker pool an operator held on the previous minor with the then-beta gate disabled while
+# the control plane moved on (a skew Kubernetes allows). From 1.33 the gate is locked on.
+SIDECARLESS_MINOR=1.32
+_sidecarless_kubelet() {
+  ls -d "$CACHE"/kubernetes-v$SIDECARLESS_MINOR.*/bin/kubelet 2>/dev/null | sort -V | tail -1
+}
+violation_node_kubelet() {
+  (($1 == VIOLATED_NODE)) && violating kubelet-sidecars-disabled || return 0
+  kubelet=$(_sidecarless_kubelet)
+  kubelet_args+=(--feature-gates=SidecarContainers=false)
 }
 
 # The runsc runtime is cut out of node 2's containerd config (its table and its options
