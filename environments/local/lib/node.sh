@@ -147,6 +147,14 @@ protectKernelDefaults: false
 registerNode: true
 evictionHard: {memory.available: 100Mi, nodefs.available: 5%, imagefs.available: 5%, nodefs.inodesFree: 5%}
 YAML
+  # CPU and memory kept back from pods for the node's own daemons (ra2.k8s.008); seeded
+  # violation kubelet-no-cpu-reserved leaves node 2 at the kubelet's defaults (none).
+  if ! { ((i == VIOLATED_NODE)) && violating kubelet-no-cpu-reserved; }; then
+    cat >>"$nd/kubelet/config.yaml" <<YAML
+systemReserved: {cpu: 100m, memory: 128Mi}
+kubeReserved: {cpu: 100m, memory: 128Mi}
+YAML
+  fi
 
   cat >"$nd/kube-proxy/config.yaml" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1

@@ -107,7 +107,8 @@ violation_needs() {
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
     containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
       runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces | \
-      runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane | kubelet-sidecars-disabled)
+      runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane | kubelet-sidecars-disabled | \
+      kubelet-no-cpu-reserved)
       if [[ $name == kubelet-sidecars-disabled && -z "$(_sidecarless_kubelet)" ]]; then
         die "violation $name runs a Kubernetes $SIDECARLESS_MINOR kubelet; build it with environments/local/components/build-all.sh $SIDECARLESS_MINOR kubernetes" 5
       fi

@@ -114,7 +114,7 @@ status:
   - {type: InternalIP, address: "$ip"}
   - {type: Hostname, address: $name}
   capacity: {cpu: "4", memory: 16Gi, pods: "110", ephemeral-storage: 100Gi}
-  allocatable: {cpu: "4", memory: 16Gi, pods: "110", ephemeral-storage: 100Gi}
+  allocatable: {cpu: 3800m, memory: 15Gi, pods: "110", ephemeral-storage: 95Gi}
   nodeInfo:
     operatingSystem: windows
     architecture: amd64
