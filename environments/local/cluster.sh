@@ -12,7 +12,8 @@
 # up     brings the cluster up from cached binaries (tearing down any earlier one in DIR first)
 #        and prints on stdout, one "key: value" per line:
 #          kubeconfig: <admin kubeconfig>   nodes-ready-seconds: <s>   ready-seconds: <s>
-#          state-dir: <dir>  logs: <dir>  registry: <host:port>  etcd: <binary>  gvisor: yes|no
+#          state-dir: <dir>  logs: <dir>  registry: <host:port>  gvisor: yes|no
+#          etcd: <N> member(s), static pods of image <reference>
 #          metrics-server: <version>|no   runtime: <name> (<containerd version>, runc <version>)
 #          windows-nodes: <N> (simulated by kwok)          (only with --windows-nodes N > 0)
 #        (ready = nodes Ready, CoreDNS available and metrics-server serving metrics.k8s.io).
@@ -47,7 +48,7 @@
 # cached Kubernetes build, --image-registry the registry this script runs on the bridge
 # (10.250.0.1:5000).
 # Environment: RA2CERT_CACHE (build cache, default ~/.cache/ra2cert), RA2CERT_K8S_BIN (as
-# --k8s-bin), RA2CERT_ETCD (etcd binary; default Debian's /usr/bin/etcd), RA2CERT_GVISOR_BIN
+# --k8s-bin), RA2CERT_GVISOR_BIN
 # (dir with runsc + containerd-shim-runsc-v1; default the newest $RA2CERT_CACHE/gvisor-*/bin),
 # RA2CERT_KWOK (kwok binary for --windows-nodes; default the newest $RA2CERT_CACHE/kwok-*/bin),
 # RA2CERT_RUNTIME (as --runtime).
@@ -116,6 +117,13 @@ cmd_down() {
   [[ -f "$STATE/cluster.env" ]] && source "$STATE/cluster.env"
   if [[ -n "$SAVE_LOGS" && -d "$LOGS" ]]; then
     mkdir -p "$SAVE_LOGS" && cp -a "$LOGS/." "$SAVE_LOGS/" || die "could not copy logs to $SAVE_LOGS" 3
+    # The etcd members log as containers of their static pods: etcd-<member>.log beside the rest.
+    local log member
+    for log in "$STATE"/nodes/*/pod-logs/kube-system_etcd-*/etcd/*.log; do
+      [[ -f "$log" ]] || continue
+      member=${log#*/kube-system_}; member=${member%%_*}
+      cat "$log" >>"$SAVE_LOGS/$member.log" || true
+    done
   fi
   teardown
   [[ "$(cat "$ACTIVE_MARKER" 2>/dev/null)" == "$STATE" ]] && rm -f "$ACTIVE_MARKER"
@@ -129,6 +137,8 @@ check_binaries() {
   for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
     [[ -x "$K8S_BIN/$b" ]] || die "$K8S_BIN/$b is missing (run environments/local/components/build-kubernetes.sh)" 3
   done
+  [[ -n "$(newest_cache_bin etcd etcd)" ]] ||
+    die "no etcd build in $CACHE/etcd-*/bin; run environments/local/components/build-etcd.sh" 3
   for b in docker-registry umoci curl jq openssl iptables nsenter; do
     command -v "$b" >/dev/null || die "$b is not installed; run environments/setup/install-debian-packages.sh" 3
   done
@@ -235,22 +245,25 @@ ENV
   windows_nodes_pki
   net_up
   log "PKI and network ready ($(secs_since "$t0") s)"
-  etcd_start
   for ((i = 1; i <= NODES; i++)); do node_write_config "$i"; containerd_start "$i"; done
+  etcd_start
   apiserver_start
   if [[ -z "$REGISTRY_OVERRIDE" ]]; then registry_start; fi
   wait "$build_pid" || die "building images failed; see $LOGS/images-build.log" 3
   if [[ -z "$REGISTRY_OVERRIDE" ]]; then registry_push & push_pid=$!; fi
 
+  wait_until 90 "an etcd quorum (logs: $STATE/nodes/*/pod-logs/kube-system_etcd-*)" etcd_healthy ||
+    die "etcd did not become healthy; see $STATE/nodes/*/pod-logs/kube-system_etcd-*/etcd/*.log and $LOGS/$(node_name 1)-kubelet.log" 3
+  log "etcd healthy ($(secs_since "$t0") s)"
   wait_until 60 "kube-apiserver (log: $LOGS/kube-apiserver.log)" apiserver_ready ||
-    die "kube-apiserver did not become ready (see also $LOGS/etcd.log): $(daemon_why kube-apiserver)" 3
+    die "kube-apiserver did not become ready: $(daemon_why kube-apiserver)" 3
   log "kube-apiserver ready ($(secs_since "$t0") s)"
   addons_nodes || die "creating the Node objects failed; see $LOGS/addons.log" 3
   windows_nodes_start || die "creating the simulated Windows nodes failed; see $LOGS/addons.log" 3
   for ((i = 1; i <= NODES; i++)); do
     wait_until 20 "containerd on $(node_name "$i")" containerd_ready "$i" ||
       die "containerd on $(node_name "$i") did not start: $(daemon_why "$(node_name "$i")-containerd")" 3
-    kubelet_start "$i"
+    etcd_nodes | grep -qx "$i" || kubelet_start "$i"   # an etcd node's kubelet runs already
     kube_proxy_start "$i"
   done
   controller_manager_start
@@ -278,6 +291,8 @@ ENV
       die "metrics-server did not serve metrics.k8s.io; see $LOGS/addons.log, kubectl get apiservice v1beta1.metrics.k8s.io and kubectl -n kube-system logs deploy/metrics-server" 3
     log "metrics-server serves metrics.k8s.io ($(secs_since "$t0") s)"
   fi
+  wait_until 60 "the etcd members' mirror pods (log: $LOGS/$(node_name 1)-kubelet.log)" etcd_mirrors_ready ||
+    die "the etcd members do not all show as Ready pods in kube-system; see $LOGS/$(node_name 1)-kubelet.log" 3
   local ready
   ready=$(secs_since "$t0")
   log "cluster ready ($ready s)"
@@ -289,7 +304,7 @@ ENV
   echo "state-dir: $STATE"
   echo "logs: $LOGS"
   echo "registry: $REGISTRY"
-  echo "etcd: $(cat "$STATE/etcd-binary")"
+  echo "etcd: $(etcd_members | wc -l) member(s), static pods of image $(etcd_image)"
   echo "gvisor: $GVISOR"
   echo "runtime: $(runtime_describe)"
   if [[ -n "$METRICS_SERVER_TAG" ]]; then echo "metrics-server: v$METRICS_SERVER_TAG"; else echo "metrics-server: no"; fi

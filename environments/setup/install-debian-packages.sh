@@ -17,7 +17,7 @@ build_packages=(
 cluster_packages=(
   containerd runc containernetworking-plugins docker-registry umoci
   busybox-static iproute2 iptables conntrack socat ethtool kmod
-  etcd-server etcd-client openssl ca-certificates
+  etcd-client openssl ca-certificates
   libseccomp-dev
 )
 test_packages=(

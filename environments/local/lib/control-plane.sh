@@ -1,28 +1,147 @@
-# The control plane, all inside node 1's network namespace: etcd (client TLS on 127.0.0.1),
+# The control plane, inside node 1's network namespace: etcd (static pods, below),
 # kube-apiserver (on every node-1 address, so the host reaches it at the node-1 bridge
 # address), kube-controller-manager and kube-scheduler. Sourced by cluster.sh; needs common.sh.
 
-# etcd_pick: Debian's etcd 3.4 unless told otherwise (RA2CERT_ETCD=/path) or unusable.
-etcd_pick() {
-  if [[ -n "${RA2CERT_ETCD:-}" ]]; then echo "$RA2CERT_ETCD"; return; fi
-  if [[ -x /usr/bin/etcd ]]; then echo /usr/bin/etcd; return; fi
-  newest_cache_bin etcd etcd
+# etcd: three members, each a static pod of a control-plane node's kubelet (kubeadm's
+# layout: mirror pods etcd-<member>-<node> in kube-system, labels component=etcd and
+# tier=control-plane), from the image of the etcd the components step built from its Go
+# module. Members talk to each other over the node addresses, clients (the API server) use
+# TLS. Seeded violations change the layout (lib/violations.sh: etcd_members_layout).
+
+# etcd_members: one line per member, "NAME NODE_INDEX CLIENT_PORT PEER_PORT METRICS_PORT".
+etcd_members() {
+  local layout=${ETCD_LAYOUT:-a:1 b:1 c:1} m k=0
+  for m in $layout; do
+    echo "${m%%:*} ${m##*:} $((2379 + 100 * k)) $((2380 + 100 * k)) $((2381 + 100 * k))"
+    k=$((k + 1))
+  done
 }
 
-etcd_start() {
-  local etcd
-  etcd=$(etcd_pick)
-  [[ -n "$etcd" ]] || die "no etcd: install etcd-server or run environments/local/components/build-etcd.sh"
-  echo "$etcd" >"$STATE/etcd-binary"
-  mkdir -p "$STATE/etcd"
+# etcd_servers: the API server's --etcd-servers.
+etcd_servers() {
+  local name node client rest out=
+  while read -r name node client rest; do out+=${out:+,}https://$(node_ip "$node"):$client; done < <(etcd_members)
+  echo "$out"
+}
+
+# etcd_image: the image reference the members run (imported into their nodes' containerd).
+etcd_image() { echo "$REGISTRY/ra2cert/etcd:$("$REPO_ROOT/fixtures/images/etcd/build.sh" --tag)"; }
+
+# etcd_nodes: the node indexes that host a member, once each.
+etcd_nodes() { etcd_members | awk '{ print $2 }' | sort -un; }
+
+# etcd_write_manifests: each member's data dir and static pod manifest, under its node.
+etcd_write_manifests() {
+  local name node client peer metrics initial= image dir
+  ETCD_LAYOUT=$(etcd_members_layout)
+  echo "ETCD_LAYOUT='$ETCD_LAYOUT'" >>"$STATE/cluster.env"
+  image=$(etcd_image)
+  while read -r name node client peer metrics; do
+    initial+=${initial:+,}etcd-$name=http://$(node_ip "$node"):$peer
+  done < <(etcd_members)
+  mkdir -p "$STATE/etcd/pki"
   chmod 700 "$STATE/etcd"
-  run_daemon etcd "$(node_name 1)" "$etcd" --name "$(node_name 1)" --data-dir "$STATE/etcd/data" \
-    --listen-client-urls https://127.0.0.1:2379 --advertise-client-urls https://127.0.0.1:2379 \
-    --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
-    --initial-cluster "$(node_name 1)=http://127.0.0.1:2380" --initial-cluster-state new \
-    --listen-metrics-urls http://127.0.0.1:2381 \
-    --cert-file "$PKI/etcd-server.crt" --key-file "$PKI/etcd-server.key" \
-    --client-cert-auth --trusted-ca-file "$PKI/ca.crt" --snapshot-count 10000
+  cp "$PKI/ca.crt" "$PKI/etcd-server.crt" "$PKI/etcd-server.key" "$STATE/etcd/pki/"
+  while read -r name node client peer metrics; do
+    dir=$(node_dir "$node")/kubelet/manifests
+    mkdir -p "$dir" "$STATE/etcd/$name"
+    local ip
+    ip=$(node_ip "$node")
+    cat >"$dir/etcd-$name.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-$name
+  namespace: kube-system
+  labels: {component: etcd, tier: control-plane}
+  annotations:
+    kubeadm.kubernetes.io/etcd.advertise-client-urls: https://$ip:$client
+spec:
+  hostNetwork: true
+  priorityClassName: system-node-critical
+  containers:
+  - name: etcd
+    image: $image
+    imagePullPolicy: IfNotPresent
+    command:
+    - /usr/local/bin/etcd
+    - --name=etcd-$name
+    - --data-dir=/var/lib/etcd
+    - --listen-client-urls=https://127.0.0.1:$client,https://$ip:$client
+    - --advertise-client-urls=https://$ip:$client
+    - --listen-peer-urls=http://$ip:$peer
+    - --initial-advertise-peer-urls=http://$ip:$peer
+    - --initial-cluster=$initial
+    - --initial-cluster-state=new
+    - --initial-cluster-token=ra2cert-local
+    - --listen-metrics-urls=http://127.0.0.1:$metrics
+    - --cert-file=/etc/etcd/pki/etcd-server.crt
+    - --key-file=/etc/etcd/pki/etcd-server.key
+    - --trusted-ca-file=/etc/etcd/pki/ca.crt
+    - --client-cert-auth=true
+    - --snapshot-count=10000
+    # Two busy cores host every member: a slower beat than etcd's 100 ms keeps a loaded
+    # machine from setting off elections.
+    - --heartbeat-interval=250
+    - --election-timeout=2500
+    readinessProbe:
+      httpGet: {host: 127.0.0.1, port: $metrics, path: /health}
+      periodSeconds: 2
+    volumeMounts:
+    - {name: data, mountPath: /var/lib/etcd}
+    - {name: pki, mountPath: /etc/etcd/pki, readOnly: true}
+  volumes:
+  - name: data
+    hostPath: {path: $STATE/etcd/$name, type: DirectoryOrCreate}
+  - name: pki
+    hostPath: {path: $STATE/etcd/pki, type: Directory}
+YAML
+  done < <(etcd_members)
+}
+
+# node_import_image I NAME: image NAME of fixtures/images into node I's containerd, named as
+# if pulled from $REGISTRY, so that its kubelet can start the etcd members before any
+# registry or API server is there (kubeadm pre-pulls its images the same way). The
+# sandbox (pause) image goes first: every pod needs it.
+node_import_image() {
+  local i=$1 name=$2 layout tag archive
+  layout=$("$REPO_ROOT/fixtures/images/$name/build.sh" | tail -n1) || return 1
+  tag=$("$REPO_ROOT/fixtures/images/$name/build.sh" --tag) || return 1
+  archive=$STATE/etcd/$name-image.tar
+  [[ -f "$archive" ]] || tar -C "$layout" -cf "$archive" . || return 1
+  "$CTR_BIN" --address "$(node_dir "$i")/containerd/containerd.sock" -n k8s.io images import \
+    --base-name "$REGISTRY/ra2cert/$name" "$archive" >>"$LOGS/etcd-image.log" 2>&1 &&
+    "$CTR_BIN" --address "$(node_dir "$i")/containerd/containerd.sock" -n k8s.io images ls -q 2>>"$LOGS/etcd-image.log" |
+    grep -qxF "$REGISTRY/ra2cert/$name:$tag"
+}
+
+# etcd_start: the kubelets of the nodes that host a member start now, with the images
+# imported, and run the members as static pods.
+etcd_start() {
+  local i
+  etcd_write_manifests
+  for i in $(etcd_nodes); do
+    wait_until 20 "containerd on $(node_name "$i")" containerd_ready "$i" ||
+      die "containerd on $(node_name "$i") did not start: $(daemon_why "$(node_name "$i")-containerd")" 3
+    node_import_image "$i" pause && node_import_image "$i" etcd ||
+      die "importing the pause and etcd images into $(node_name "$i")'s containerd failed; see $LOGS/etcd-image.log" 3
+    kubelet_start "$i"
+  done
+}
+
+# etcd_mirrors_ready: every member shows in the API as a Ready mirror pod.
+etcd_mirrors_ready() {
+  api_get "/api/v1/namespaces/kube-system/pods?labelSelector=component%3Detcd" |
+    jq -e --argjson n "$(etcd_members | wc -l)" '[.items[] | select(any(.status.conditions[]?;
+      .type == "Ready" and .status == "True"))] | length == $n' >/dev/null
+}
+
+# etcd_healthy: a quorum answers (member a's health endpoint says so).
+etcd_healthy() {
+  local name node client peer metrics
+  read -r name node client peer metrics < <(etcd_members)
+  nsenter --net="/run/netns/$(node_name "$node")" curl -fsS --max-time 1 "http://127.0.0.1:$metrics/health" |
+    grep -q '"health":"true"'
 }
 
 apiserver_start() {
@@ -33,7 +152,7 @@ apiserver_start() {
   if violating apiserver-all-api-versions; then violations+=(--runtime-config=api/alpha=true,api/beta=true); fi
   run_daemon kube-apiserver "$(node_name 1)" "$K8S_BIN/kube-apiserver" \
     --advertise-address "$APISERVER_IP" --bind-address 0.0.0.0 --secure-port "$APISERVER_PORT" \
-    --etcd-servers https://127.0.0.1:2379 --etcd-cafile "$PKI/ca.crt" \
+    --etcd-servers "$(etcd_servers)" --etcd-cafile "$PKI/ca.crt" \
     --etcd-certfile "$PKI/apiserver-etcd-client.crt" --etcd-keyfile "$PKI/apiserver-etcd-client.key" \
     --client-ca-file "$PKI/ca.crt" --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \

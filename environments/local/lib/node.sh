@@ -25,7 +25,7 @@ node_write_config() {
   nd=$(node_dir "$i")
   name=$(node_name "$i")
   gv=$(gvisor_bin_dir || true)
-  mkdir -p "$nd"/{containerd,cni/net.d,cni/ipam,kubelet,pod-logs,runc,runsc,kube-proxy} \
+  mkdir -p "$nd"/{containerd,cni/net.d,cni/ipam,kubelet/manifests,pod-logs,runc,runsc,kube-proxy} \
     "$nd/containerd/certs.d/$REGISTRY"
 
   cat >"$nd/containerd/certs.d/$REGISTRY/hosts.toml" <<TOML
@@ -140,6 +140,10 @@ clusterDomain: $CLUSTER_DOMAIN
 resolvConf: $STATE/resolv.conf
 podLogsDir: $nd/pod-logs
 volumePluginDir: $nd/kubelet/volume-plugins
+staticPodPath: $nd/kubelet/manifests
+# The etcd members' kubelet starts before the API server has its priority classes; a mirror
+# pod refused then is retried on the next sync (default every minute).
+syncFrequency: 10s
 serializeImagePulls: false
 rotateCertificates: false
 serverTLSBootstrap: false

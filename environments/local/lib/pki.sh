@@ -55,7 +55,10 @@ pki_generate() {
     "DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.$CLUSTER_DOMAIN,DNS:localhost,DNS:$n1,IP:$KUBE_SVC_IP,IP:$APISERVER_IP,IP:127.0.0.1"
   _cert apiserver-kubelet-client "/CN=kube-apiserver-kubelet-client" clientAuth
   _cert apiserver-etcd-client "/CN=kube-apiserver-etcd-client" clientAuth
-  _cert etcd-server "/CN=etcd-$n1" serverAuth,clientAuth "DNS:localhost,IP:127.0.0.1"
+  # The etcd members serve clients on loopback and on their node's address (any node may host one).
+  local etcd_sans="DNS:localhost,IP:127.0.0.1"
+  for ((i = 1; i <= NODES; i++)); do etcd_sans+=",IP:$(node_ip "$i")"; done
+  _cert etcd-server "/CN=etcd" serverAuth,clientAuth "$etcd_sans"
   _cert admin "/O=system:masters/CN=ra2cert-admin" clientAuth
   _cert controller-manager "/CN=system:kube-controller-manager" clientAuth
   _cert scheduler "/CN=system:kube-scheduler" clientAuth

@@ -108,7 +108,7 @@ violation_needs() {
     containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
       runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces | \
       runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane | kubelet-sidecars-disabled | \
-      kubelet-no-cpu-reserved)
+      kubelet-no-cpu-reserved | etcd-member-on-worker)
       if [[ $name == kubelet-sidecars-disabled && -z "$(_sidecarless_kubelet)" ]]; then
         die "violation $name runs a Kubernetes $SIDECARLESS_MINOR kubelet; build it with environments/local/components/build-all.sh $SIDECARLESS_MINOR kubernetes" 5
       fi
@@ -784,6 +784,21 @@ violation_containerd_wrapper() {
 violation_node_runtime() {
   (($1 == VIOLATED_NODE)) && violating runtime-containerd-1.6 || return 0
   runtime_select containerd-1.6
+}
+
+# etcd_members_layout: the members as "NAME:NODE_INDEX ..." for etcd_write_manifests
+# (lib/control-plane.sh). Seeded violations: etcd-single-member keeps one member, as a
+# cluster installed on one control-plane machine and never grown; etcd-member-on-worker puts
+# the third member on node 2, a worker, as an operator with one control-plane machine
+# borrowing a worker to reach three.
+etcd_members_layout() {
+  if violating etcd-single-member; then
+    echo "a:1"
+  elif violating etcd-member-on-worker; then
+    echo "a:1 b:1 c:$VIOLATED_NODE"
+  else
+    echo "a:1 b:1 c:1"
+  fi
 }
 
 # violation_node_kubelet I: kubelet-sidecars-disabled runs node 2 on a 1.32 kubelet with the
