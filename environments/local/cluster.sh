@@ -263,7 +263,7 @@ ENV
   for ((i = 1; i <= NODES; i++)); do
     wait_until 20 "containerd on $(node_name "$i")" containerd_ready "$i" ||
       die "containerd on $(node_name "$i") did not start: $(daemon_why "$(node_name "$i")-containerd")" 3
-    etcd_nodes | grep -qx "$i" || kubelet_start "$i"   # an etcd node's kubelet runs already
+    [[ " $(etcd_nodes | tr '\n' ' ') " == *" $i "* ]] || kubelet_start "$i"   # an etcd node's kubelet runs already
     kube_proxy_start "$i"
   done
   controller_manager_start

@@ -104,15 +104,17 @@ YAML
 # registry or API server is there (kubeadm pre-pulls its images the same way). The
 # sandbox (pause) image goes first: every pod needs it.
 node_import_image() {
-  local i=$1 name=$2 layout tag archive
+  local i=$1 name=$2 layout tag archive listed
+  local ctr=("$CTR_BIN" --address "$(node_dir "$i")/containerd/containerd.sock" -n k8s.io)
   layout=$("$REPO_ROOT/fixtures/images/$name/build.sh" | tail -n1) || return 1
   tag=$("$REPO_ROOT/fixtures/images/$name/build.sh" --tag) || return 1
   archive=$STATE/etcd/$name-image.tar
   [[ -f "$archive" ]] || tar -C "$layout" -cf "$archive" . || return 1
-  "$CTR_BIN" --address "$(node_dir "$i")/containerd/containerd.sock" -n k8s.io images import \
-    --base-name "$REGISTRY/ra2cert/$name" "$archive" >>"$LOGS/etcd-image.log" 2>&1 &&
-    "$CTR_BIN" --address "$(node_dir "$i")/containerd/containerd.sock" -n k8s.io images ls -q 2>>"$LOGS/etcd-image.log" |
-    grep -qxF "$REGISTRY/ra2cert/$name:$tag"
+  "${ctr[@]}" images import --base-name "$REGISTRY/ra2cert/$name" "$archive" >>"$LOGS/etcd-image.log" 2>&1 || return 1
+  # The list is read whole: `ctr ... | grep -q` under pipefail fails when grep stops early.
+  listed=$("${ctr[@]}" images ls -q 2>>"$LOGS/etcd-image.log") || return 1
+  grep -qxF "$REGISTRY/ra2cert/$name:$tag" <<<"$listed" ||
+    { echo "image $REGISTRY/ra2cert/$name:$tag not listed after the import: $listed" >>"$LOGS/etcd-image.log"; return 1; }
 }
 
 # etcd_start: the kubelets of the nodes that host a member start now, with the images
@@ -140,8 +142,9 @@ etcd_mirrors_ready() {
 etcd_healthy() {
   local name node client peer metrics
   read -r name node client peer metrics < <(etcd_members)
-  nsenter --net="/run/netns/$(node_name "$node")" curl -fsS --max-time 1 "http://127.0.0.1:$metrics/health" |
-    grep -q '"health":"true"'
+  local health
+  health=$(nsenter --net="/run/netns/$(node_name "$node")" curl -fsS --max-time 1 "http://127.0.0.1:$metrics/health") &&
+    [[ "$health" == *'"health":"true"'* ]]
 }
 
 apiserver_start() {
