@@ -260,10 +260,12 @@ ENV
   log "kube-apiserver ready ($(secs_since "$t0") s)"
   addons_nodes || die "creating the Node objects failed; see $LOGS/addons.log" 3
   windows_nodes_start || die "creating the simulated Windows nodes failed; see $LOGS/addons.log" 3
+  local etcd_hosts
+  etcd_hosts=" $(etcd_nodes | tr '\n' ' ') "   # their kubelets run already (etcd_start)
   for ((i = 1; i <= NODES; i++)); do
     wait_until 20 "containerd on $(node_name "$i")" containerd_ready "$i" ||
       die "containerd on $(node_name "$i") did not start: $(daemon_why "$(node_name "$i")-containerd")" 3
-    [[ " $(etcd_nodes | tr '\n' ' ') " == *" $i "* ]] || kubelet_start "$i"   # an etcd node's kubelet runs already
+    [[ "$etcd_hosts" == *" $i "* ]] || kubelet_start "$i"
     kube_proxy_start "$i"
   done
   controller_manager_start

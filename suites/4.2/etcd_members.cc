@@ -23,10 +23,6 @@ struct Member {
   bool ready = true;
 };
 
-json Labels(const json& object) {
-  return object.value("metadata", json::object()).value("labels", json::object());
-}
-
 bool PodReady(const json& pod) {
   const auto ready = fixtures::PodCondition(pod, "Ready");
   return ready.has_value() && ready->value("status", "") == "True";
@@ -71,7 +67,7 @@ RA2CERT_CASE(
     evidence = "pods labelled component=etcd in kube-system";
   } else {
     for (const auto& node : nodes->all) {
-      if (Labels(node).contains(kEtcdNodeRole)) {
+      if (fixtures::Labels(node).contains(kEtcdNodeRole)) {
         const std::string name = fixtures::NodeName(node);
         members.push_back({name, name, fixtures::IsReady(node)});
       }
@@ -106,7 +102,7 @@ RA2CERT_CASE(
     }
     // A dedicated etcd node (RKE2's etcd-only role) is no worker either.
     const bool off_workers = fixtures::IsControlPlaneNode(*node->second) ||
-                             Labels(*node->second).contains(kEtcdNodeRole);
+                             fixtures::Labels(*node->second).contains(kEtcdNodeRole);
     if (!off_workers) {
       ADD_FAILURE() << "etcd member " << member.name << " runs on worker node " << member.node
                     << " (no control-plane or etcd role): consumer workloads share its node";

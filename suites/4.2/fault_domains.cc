@@ -15,7 +15,7 @@ using fixtures::json;
 
 // The well-known label first; the beta one is what clusters installed before 1.17 still set.
 std::string ZoneOf(const json& node) {
-  const json labels = node.value("metadata", json::object()).value("labels", json::object());
+  const json labels = fixtures::Labels(node);
   for (const char* key :
        {"topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"}) {
     if (auto zone = labels.value(key, ""); !zone.empty()) return zone;

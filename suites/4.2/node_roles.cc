@@ -174,7 +174,7 @@ RA2CERT_CASE(
     EXPECT_FALSE(fixtures::IsControlPlaneNode(node))
         << fixtures::NodeName(node)
         << " is a Windows control-plane node; Windows may only be a worker";
-    const json labels = node.value("metadata", json::object()).value("labels", json::object());
+    const json labels = fixtures::Labels(node);
     const std::string build = labels.value("node.kubernetes.io/windows-build", "");
     std::smatch match;
     ASSERT_TRUE(std::regex_match(build, match, std::regex(R"((\d+)\.(\d+)\.(\d+))")))

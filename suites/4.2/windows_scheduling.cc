@@ -85,7 +85,7 @@ RA2CERT_CASE(HostOs, WindowsWorkersTakeOnlyWindowsPods,
       if (effect == "NoSchedule" || effect == "NoExecute")
         taint_keys.insert(taint.value("key", ""));
     }
-    const json labels = node.value("metadata", json::object()).value("labels", json::object());
+    const json labels = fixtures::Labels(node);
     if (labels.value("ra2cert.io/simulated", "") == "true")
       simulated.insert(fixtures::NodeName(node));
   }

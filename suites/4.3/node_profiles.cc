@@ -33,7 +33,7 @@ RA2CERT_CASE(
   // offers workloads, so only workers must carry one.
   ASSERT_FALSE(nodes->workers.empty()) << "the cluster has no worker node to carry a profile";
   for (const auto& node : nodes->workers) {
-    const json labels = node.value("metadata", json::object()).value("labels", json::object());
+    const json labels = fixtures::Labels(node);
     const std::string name = fixtures::NodeName(node);
     if (!labels.contains(kProfileLabel)) {
       ADD_FAILURE() << "worker " << name << " carries no " << kProfileLabel

@@ -140,9 +140,8 @@ etcd_mirrors_ready() {
 
 # etcd_healthy: a quorum answers (member a's health endpoint says so).
 etcd_healthy() {
-  local name node client peer metrics
+  local name node client peer metrics health
   read -r name node client peer metrics < <(etcd_members)
-  local health
   health=$(nsenter --net="/run/netns/$(node_name "$node")" curl -fsS --max-time 1 "http://127.0.0.1:$metrics/health") &&
     [[ "$health" == *'"health":"true"'* ]]
 }
