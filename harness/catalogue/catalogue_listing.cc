@@ -6,14 +6,10 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "harness/core/joined.h"
+
 namespace ra2cert {
 namespace {
-std::string Join(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 // The source file relative to the project, so listings do not depend on the checkout path.
 std::string SourceFile(const CaseDefinition& c) {
   const std::string& file = c.file;
@@ -45,10 +41,10 @@ std::string Table(const std::vector<const CaseDefinition*>& cases) {
     std::string title = c->meta.title;
     if (title.size() > title_width) title = title.substr(0, title_width - 3) + "...";
     const std::string controls = c->meta.violations.empty() ? "none: " + c->meta.no_violation_reason
-                                                            : Join(c->meta.violations, ",");
+                                                            : Joined(c->meta.violations, ",");
     std::snprintf(line, sizeof line, "%-9s %-7s %-*s %-28s %-18s %s\n", c->meta.id.c_str(),
                   c->Section().c_str(), static_cast<int>(title_width), title.c_str(),
-                  Join(c->meta.requirements, ",").c_str(), Join(c->meta.needs, ",").c_str(),
+                  Joined(c->meta.requirements, ",").c_str(), Joined(c->meta.needs, ",").c_str(),
                   controls.c_str());
     out += line;
   }

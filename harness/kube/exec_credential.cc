@@ -22,6 +22,7 @@
 #include "harness/core/bounded_file.h"
 #include "harness/kube/base64.h"
 #include "harness/kube/credential_text.h"
+#include "harness/kube/rfc3339.h"
 #include "harness/kube/tls_material.h"
 
 extern char** environ;
@@ -30,20 +31,6 @@ namespace ra2cert::kube {
 namespace {
 constexpr int kConfigurationError = 2;
 using Clock = std::chrono::steady_clock;
-
-std::optional<std::chrono::system_clock::time_point> ParseRfc3339(const std::string& text) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-  if (!end) return std::nullopt;
-  const std::time_t seconds = timegm(&tm);
-  // Past what system_clock can hold (year 2262 in nanoseconds): never expires.
-  using std::chrono::system_clock;
-  if (seconds >
-      std::chrono::duration_cast<std::chrono::seconds>(system_clock::duration::max()).count()) {
-    return system_clock::time_point::max();
-  }
-  return system_clock::from_time_t(seconds);
-}
 
 Error PluginError(const ExecConfig& exec, const std::string& problem) {
   return Error(

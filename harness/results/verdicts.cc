@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "harness/core/joined.h"
+
 namespace ra2cert {
 namespace {
 bool InScope(const Requirement& requirement, const Selection& selection) {
@@ -14,12 +16,6 @@ bool InScope(const Requirement& requirement, const Selection& selection) {
 
 // Reasons are one line: the case table and the failure evidence carry the rest.
 std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-std::string Joined(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
 
 RequirementVerdict Judge(const Requirement& requirement,
                          const std::vector<const CaseResult*>& covering,

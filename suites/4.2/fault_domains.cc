@@ -8,6 +8,7 @@
 #include "fixtures/kube/case_access.h"
 #include "fixtures/kube/case_cluster.h"
 #include "harness/catalogue/case.h"
+#include "harness/core/joined.h"
 
 namespace ra2cert::suites {
 namespace {
@@ -28,9 +29,7 @@ struct Zone {
 };
 
 std::string Join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out.empty() ? "none" : out;
+  return names.empty() ? "none" : Joined(names);
 }
 }  // namespace
 
