@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -47,7 +48,8 @@ Result<ViolationSet> ParseViolations(const std::string& yaml_text, const std::st
     if (!entry.IsMap()) return Error(where + ": each violation must be a mapping");
     Violation violation{
         Scalar(entry, "name"),        Scalar(entry, "kind"),     {},
-        Scalar(entry, "description"), Scalar(entry, "evidence"), Scalar(entry, "needs")};
+        Scalar(entry, "description"), Scalar(entry, "evidence"), Scalar(entry, "needs"),
+        Scalar(entry, "changes")};
     for (auto [key, value] : {std::pair{"name", &violation.name},
                               {"kind", &violation.kind},
                               {"description", &violation.description},
@@ -57,6 +59,14 @@ Result<ViolationSet> ParseViolations(const std::string& yaml_text, const std::st
     if (violation.kind != "live" && violation.kind != "spin-up") {
       return Error(where + ": " + violation.name + " has kind '" + violation.kind +
                    "'; use live or spin-up");
+    }
+    if (violation.kind == "spin-up" && violation.changes.empty()) {
+      return Error(where + ": spin-up violation " + violation.name +
+                   " is missing 'changes' (the part of the cluster it starts differently)");
+    }
+    if (violation.kind == "live" && !violation.changes.empty()) {
+      return Error(where + ": live violation " + violation.name +
+                   " has 'changes'; only spin-up violations name the part they start differently");
     }
     if (const YAML::Node breaks = entry["breaks"]; breaks && breaks.IsSequence()) {
       for (const auto& id : breaks) violation.breaks.push_back(id.as<std::string>());
@@ -85,13 +95,22 @@ const ViolationSet& BuiltinViolations() {
 Result<std::vector<std::string>> ParseViolateFlag(const std::string& flag_value,
                                                   const ViolationSet& violations) {
   std::vector<std::string> names;
+  std::map<std::string, std::string> changed_by;  // part -> the violation that changes it
   std::stringstream list(flag_value);
   std::string name;
   while (std::getline(list, name, ',')) {
     if (name.empty()) continue;
-    if (!violations.Find(name)) {
+    const Violation* violation = violations.Find(name);
+    if (!violation) {
       return Error("--violate: unknown violation '" + name +
                    "' (see `ra2cert violations list`: " + violations.Names() + ")");
+    }
+    if (!violation->changes.empty()) {
+      auto [first, fresh] = changed_by.emplace(violation->changes, name);
+      if (!fresh && first->second != name) {
+        return Error("--violate: " + first->second + " and " + name + " both change " +
+                     violation->changes + "; give them to separate clusters");
+      }
     }
     names.push_back(name);
   }

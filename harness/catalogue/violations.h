@@ -16,6 +16,9 @@ struct Violation {
   std::string description;          // what is done to the cluster
   std::string evidence;             // ERE (case-insensitive) a failing case's message must match
   std::string needs;                // what the cluster must have for it ("" = nothing special)
+  // spin-up only: the part of the cluster that starts differently ("kube-apiserver",
+  // "ra2cert-node2"). Two spin-up violations that change the same part cannot share a cluster.
+  std::string changes;
 };
 
 struct ViolationSet {
@@ -30,7 +33,8 @@ Result<ViolationSet> ParseViolations(const std::string& yaml_text, const std::st
 
 const ViolationSet& BuiltinViolations();
 
-// Checks a --violate list ("a,b"): every name known; returns them split.
+// Checks a --violate list ("a,b"): every name known, no two spin-up ones changing the same
+// part; returns them split.
 Result<std::vector<std::string>> ParseViolateFlag(const std::string& flag_value,
                                                   const ViolationSet& violations);
 

@@ -53,5 +53,29 @@ TEST(Violations, ViolateFlagNamesTheUnknownOne) {
   EXPECT_FALSE(ParseViolateFlag(",", BuiltinViolations()));
 }
 
+TEST(Violations, SpinUpOnesNameThePartTheyChangeAndTwoOnOnePartAreRefused) {
+  auto unnamed = ParseViolations(
+      "violations:\n  - {name: a, kind: spin-up, description: d, evidence: e}\n", "v.yaml");
+  ASSERT_FALSE(unnamed);
+  EXPECT_NE(unnamed.error().message().find("v.yaml:2: spin-up violation a is missing 'changes'"),
+            std::string::npos)
+      << unnamed.error().message();
+  auto set = ParseViolations(
+      "violations:\n"
+      "  - {name: a, kind: spin-up, description: d, evidence: e, changes: etcd}\n"
+      "  - {name: b, kind: spin-up, description: d, evidence: e, changes: etcd}\n"
+      "  - {name: c, kind: spin-up, description: d, evidence: e, changes: kube-apiserver}\n"
+      "  - {name: l, kind: live, description: d, evidence: e}\n",
+      "v.yaml");
+  ASSERT_TRUE(set) << set.error().message();
+  auto clash = ParseViolateFlag("a,c,l,b", *set);
+  ASSERT_FALSE(clash);
+  EXPECT_NE(clash.error().message().find("--violate: a and b both change etcd"), std::string::npos)
+      << clash.error().message();
+  auto together = ParseViolateFlag("a,c,l,a", *set);
+  ASSERT_TRUE(together) << together.error().message();
+  EXPECT_EQ(together->size(), 4u);
+}
+
 }  // namespace
 }  // namespace ra2cert

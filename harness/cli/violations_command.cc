@@ -8,16 +8,9 @@
 #include "harness/catalogue/catalogue.h"
 #include "harness/catalogue/violations.h"
 #include "harness/cli/commands.h"
+#include "harness/core/joined.h"
 
 namespace ra2cert::cli {
-namespace {
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
-}  // namespace
-
 int RunViolationsList(const std::string& format) {
   auto catalogue = BuildCatalogue(RegisteredCases(), BuiltinRequirements());
   if (!catalogue) return UsageError(catalogue.error().message());
@@ -35,6 +28,7 @@ int RunViolationsList(const std::string& format) {
                       {"description", v.description},
                       {"evidence", v.evidence},
                       {"needs", v.needs},
+                      {"changes", v.changes},
                       {"cases", cases[v.name]}});
     }
     std::printf("%s\n", list.dump(2).c_str());
@@ -47,6 +41,7 @@ int RunViolationsList(const std::string& format) {
       out << YAML::Key << "breaks" << YAML::Value << YAML::Flow << v.breaks;
       out << YAML::Key << "description" << YAML::Value << v.description;
       out << YAML::Key << "evidence" << YAML::Value << v.evidence;
+      if (!v.changes.empty()) out << YAML::Key << "changes" << YAML::Value << v.changes;
       out << YAML::Key << "cases" << YAML::Value << YAML::Flow << cases[v.name];
       out << YAML::EndMap;
     }
@@ -56,7 +51,7 @@ int RunViolationsList(const std::string& format) {
     std::printf("%-28s %-8s %-34s %s\n", "NAME", "KIND", "CASES THAT MUST FAIL", "WHAT IS DONE");
     for (const auto& v : violations) {
       std::printf("%-28s %-8s %-34s %s\n", v.name.c_str(), v.kind.c_str(),
-                  Join(cases[v.name]).c_str(), v.description.c_str());
+                  Joined(cases[v.name], ",").c_str(), v.description.c_str());
     }
     std::printf(
         "%zu violation(s); apply: ra2cert cluster up --violate NAME (spin-up), "

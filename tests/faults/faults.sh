@@ -117,14 +117,14 @@ start_run alone
 finish_run "$started"
 check alone "(none, alone)" false
 
-# Two and four runs at once on the same cluster: each its own run id, namespaces and output,
+# Four runs at once on the same cluster: each its own run id, namespaces and output,
 # the same outcome for every case as the run alone. Twelve cases at once on two cores widen
 # a race in gVisor's `runsc exec` (its parent checks for the child's pid file, then whether
 # the child is alive: an exec'd command that ends in between fails the ExecSync; runsc/cmd/
 # exec.go, WaitForReady), so these runs retry a failed case once, as a lab running under load
 # would; a case that passed only on its retry is listed as flaky, so interference between
 # runs that is not a one-off still shows as a difference.
-for n in 2 4; do
+for n in 4; do
   say "$n concurrent runs"
   started=$SECONDS pids=()
   for ((k = 1; k <= n; k++)); do start_run "concurrent$n-$k" --retries 1; pids+=("$RUN_PID"); done
