@@ -82,9 +82,10 @@ cgroup_join() {
 }
 
 # run_daemon NAME NETNS CMD...: starts CMD in its own session, inside cgroup
-# ra2cert/daemons/NAME and (when NETNS is not empty) network namespace NETNS, keeping the host's
-# mount namespace so that kubelet and containerd see each other's mounts. Output goes to
-# $LOGS/NAME.log, the pid to $PIDS/NAME.pid.
+# ra2cert/daemons/NAME and (when NETNS, a node's name, is not empty) network namespace NETNS
+# and a UTS namespace whose hostname is NETNS, keeping the host's mount namespace so that
+# kubelet and containerd see each other's mounts. Output goes to $LOGS/NAME.log, the pid to
+# $PIDS/NAME.pid.
 run_daemon() {
   local name=$1 ns=$2
   shift 2
@@ -92,7 +93,11 @@ run_daemon() {
   (
     cgroup_join "$CG_TOP/daemons/$name" "$BASHPID"
     if [[ -n "$ns" ]]; then
-      exec setsid nsenter --net="/run/netns/$ns" -- "$@"
+      # Its own UTS namespace with the node's name as hostname: what names its host (leader
+      # lease holders, the API server's identity lease, hostNetwork pods) names the node, as
+      # on a machine of its own.
+      exec setsid nsenter --net="/run/netns/$ns" -- unshare --uts -- \
+        sh -c 'echo "$0" >/proc/sys/kernel/hostname && exec "$@"' "$ns" "$@"
     else
       exec setsid "$@"
     fi

@@ -152,6 +152,8 @@ apiserver_start() {
   if violating events-api-disabled; then violations+=(--runtime-config=events.k8s.io/v1=false); fi
   # Seeded violation apiserver-all-api-versions: every alpha and beta API version served.
   if violating apiserver-all-api-versions; then violations+=(--runtime-config=api/alpha=true,api/beta=true); fi
+  # Seeded violation apiserver-ga-api-disabled: a GA API version turned off.
+  if violating apiserver-ga-api-disabled; then violations+=(--runtime-config=autoscaling/v1=false); fi
   run_daemon kube-apiserver "$(node_name 1)" "$K8S_BIN/kube-apiserver" \
     --advertise-address "$APISERVER_IP" --bind-address 0.0.0.0 --secure-port "$APISERVER_PORT" \
     --etcd-servers "$(etcd_servers)" --etcd-cafile "$PKI/ca.crt" \
@@ -188,8 +190,10 @@ controller_manager_start() {
 }
 
 scheduler_start() {
-  local k=$KCFG/scheduler.kubeconfig
-  run_daemon kube-scheduler "$(node_name 1)" "$K8S_BIN/kube-scheduler" \
+  local k=$KCFG/scheduler.kubeconfig node=1
+  # Seeded violation scheduler-on-worker (lib/violations.sh): the scheduler on node 2.
+  if violating scheduler-on-worker; then node=$VIOLATED_NODE; fi
+  run_daemon kube-scheduler "$(node_name "$node")" "$K8S_BIN/kube-scheduler" \
     --kubeconfig "$k" --authentication-kubeconfig "$k" --authorization-kubeconfig "$k" \
     --bind-address 127.0.0.1 --profiling=false
 }

@@ -7,8 +7,10 @@
 #            $STATE/violations/<name>/. An apply returns once its effect is visible, a revert
 #            once the cluster is healthy again (cluster_healthy).
 #   spin-up  hooks in the start functions (violation_containerd_wrapper and
-#            violation_node_runtime in containerd_start, violation_node_kubelet in kubelet_start, apiserver_start), taken when `violating NAME`: VIOLATE in cluster.env lists the
-#            spin-up violations `up --violate` was given, for the life of the cluster.
+#            violation_node_runtime in containerd_start, violation_node_kubelet in
+#            kubelet_start, etcd_members_layout, apiserver_start, scheduler_start), taken when
+#            `violating NAME`: VIOLATE in cluster.env lists the spin-up violations `up
+#            --violate` was given, for the life of the cluster.
 # Everything lives under $STATE, in the node namespaces or in the API, so `down` removes it
 # like the rest. Sourced by cluster.sh; needs every other lib.
 
@@ -107,7 +109,7 @@ violation_needs() {
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
     containerd-cri-disabled | cni-config-removed | kubelet-port-blocked | kubelet-pods-dir-read-only | \
       runtime-base-spec-all-caps | runtime-ignores-security-context | runtime-ignores-pod-namespaces | \
-      runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane | kubelet-sidecars-disabled | \
+      runtime-containerd-1.6 | worker-profile-label-missing | zone-without-control-plane | kubelet-sidecars-disabled | scheduler-on-worker | \
       kubelet-no-cpu-reserved | etcd-member-on-worker)
       if [[ $name == kubelet-sidecars-disabled && -z "$(_sidecarless_kubelet)" ]]; then
         die "violation $name runs a Kubernetes $SIDECARLESS_MINOR kubelet; build it with environments/local/components/build-all.sh $SIDECARLESS_MINOR kubernetes" 5
