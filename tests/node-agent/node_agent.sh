@@ -8,7 +8,8 @@
 #      ClusterRoles, ClusterRoleBindings) is left once the namespaces have terminated;
 #   4. after every run, no agent object is left.
 #   node_agent.sh RA2CERT_BINARY [STATE_DIR]
-# Spins its own local cluster (one per machine) and takes it down at the end. Needs root.
+# Runs on the shared local cluster (other tests attach to it at the same time; every check is
+# by the run's own id). Needs root.
 set -euo pipefail
 RA2CERT=${1:?usage: node_agent.sh RA2CERT_BINARY [STATE_DIR]}
 STATE=${2:-/var/lib/ra2cert/local}
@@ -17,13 +18,10 @@ OUT=$(mktemp -d /tmp/ra2cert-node-agent.XXXXXX)
 wrong=0
 say() { printf '%s node-agent: %s\n' "$(date +%T)" "$*"; }
 bad() { say "WRONG: $*"; wrong=$((wrong + 1)); }
-down() { "$RA2CERT" cluster down --state-dir "$STATE" >>"$OUT/cluster.log" 2>&1 || true; }
-trap down EXIT
-
-"$RA2CERT" cluster up --state-dir "$STATE" >"$OUT/up.out" 2>>"$OUT/cluster.log" ||
-  { cat "$OUT/cluster.log" >&2; echo "cluster up failed" >&2; exit 1; }
-REGISTRY=$(awk '/^registry: / { print $2 }' "$OUT/up.out")
-say "cluster up; registry $REGISTRY"
+# The shared local cluster (ctest fixture local_cluster) is up: attach to it like any cluster.
+[[ -f "$STATE/cluster.env" ]] || { echo "no local cluster in $STATE (ctest's local_cluster fixture brings it up)" >&2; exit 1; }
+REGISTRY=$(awk -F= '$1 == "REGISTRY" { print $2 }' "$STATE/cluster.env")
+say "attached to the local cluster; registry $REGISTRY"
 
 api() { curl -fsS --max-time 5 --cacert "$STATE/pki/ca.crt" --cert "$STATE/pki/admin.crt" \
   --key "$STATE/pki/admin.key" "$(awk '/server:/ { print $2; exit }' "$KUBECONFIG_FILE")$1"; }

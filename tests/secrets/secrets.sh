@@ -9,19 +9,16 @@
 #
 #   secrets.sh RA2CERT_BINARY [STATE_DIR]
 #
-# Spins its own local cluster (one per machine) and takes it down at the end. Needs root.
+# Runs on the shared local cluster and removes the ServiceAccount and binding it adds. Needs root.
 set -euo pipefail
 RA2CERT=${1:?usage: secrets.sh RA2CERT_BINARY [STATE_DIR]}
 STATE=${2:-/var/lib/ra2cert/local}
 OUT=$(mktemp -d /tmp/ra2cert-secrets.XXXXXX)
 ADMIN=$STATE/kubeconfig/admin.kubeconfig
 say() { printf '%s secrets: %s\n' "$(date +%T)" "$*"; }
-down() { "$RA2CERT" cluster down --state-dir "$STATE" >>"$OUT/cluster.log" 2>&1 || true; }
-trap down EXIT
-
-"$RA2CERT" cluster up --state-dir "$STATE" >"$OUT/up.out" 2>>"$OUT/cluster.log" ||
-  { cat "$OUT/cluster.log" >&2; echo "cluster up failed" >&2; exit 1; }
-REGISTRY=$(awk '/^registry: / { print $2 }' "$OUT/up.out")
+# The shared local cluster (ctest fixture local_cluster) is up: attach to it like any cluster.
+[[ -f "$STATE/cluster.env" ]] || { echo "no local cluster in $STATE (ctest's local_cluster fixture brings it up)" >&2; exit 1; }
+REGISTRY=$(awk -F= '$1 == "REGISTRY" { print $2 }' "$STATE/cluster.env")
 SERVER=$(awk '/server:/ { print $2; exit }' "$ADMIN")
 api() {  # api METHOD PATH [BODY]
   curl -fsS --max-time 10 --cacert "$STATE/pki/ca.crt" --cert "$STATE/pki/admin.crt" \
@@ -29,7 +26,13 @@ api() {  # api METHOD PATH [BODY]
     ${3:+--data "$3"} "$SERVER$2"
 }
 
-# The run's credential: a ServiceAccount token with cluster-admin.
+# The run's credential: a ServiceAccount token with cluster-admin (removed again on exit).
+remove_canary_account() {
+  api DELETE /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/ra2cert-canary >/dev/null 2>&1 || true
+  api DELETE /api/v1/namespaces/kube-system/serviceaccounts/ra2cert-canary >/dev/null 2>&1 || true
+}
+remove_canary_account
+trap remove_canary_account EXIT
 api POST /api/v1/namespaces/kube-system/serviceaccounts '{"metadata":{"name":"ra2cert-canary"}}' >/dev/null
 api POST /apis/rbac.authorization.k8s.io/v1/clusterrolebindings '{"metadata":{"name":"ra2cert-canary"},
   "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},
