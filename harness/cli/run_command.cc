@@ -17,6 +17,7 @@
 #include "harness/run/interrupt_watch.h"
 #include "harness/run/node_agent.h"
 #include "harness/run/orchestrator.h"
+#include "harness/run/run_objects.h"
 #include "harness/tools/run_tool.h"
 #include "reports/console_reporter.h"
 #include "reports/file_reporter.h"
@@ -201,6 +202,9 @@ int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle
             const RunBundle& bundle, const std::string& component_logs = "") {
   const RunOptions& options = command.options;
   std::vector<std::string> registry_images;  // listed once: each listing hashes the agent binary
+  if (options.timeout_multiplier != 1.0) {
+    cluster.case_env[kTimeoutMultiplierVariable] = std::to_string(options.timeout_multiplier);
+  }
   if (!options.image_registry.empty()) {
     auto images = RequiredImages(options.image_registry);
     if (!images) return EnvironmentError(Error(images.error().message(), kExitInfrastructure));

@@ -125,7 +125,8 @@ json AgentPod(const CaseDefinition& definition, const AgentNode& node, const std
       {{"name", "TMPDIR"}, {"value", kAgentScratch}},
       {{"name", "RA2CERT_NODE_CGROUP_ROOT"}, {"value", kAgentCgroupRoot}},
   });
-  for (const char* passed : {kRunIdVariable, "RA2CERT_CASE_ATTEMPT", "RA2CERT_PROBE_IMAGE"}) {
+  for (const char* passed : {kRunIdVariable, kTimeoutMultiplierVariable, "RA2CERT_CASE_ATTEMPT",
+                             "RA2CERT_PROBE_IMAGE"}) {
     if (auto value = Env(passed); !value.empty())
       env.push_back({{"name", passed}, {"value", value}});
   }

@@ -16,6 +16,9 @@ inline constexpr char kRunLabel[] = "ra2cert.io/run";
 inline constexpr char kCaseLabel[] = "ra2cert.io/case";
 // How a case process learns its run's id (the orchestrator sets it).
 inline constexpr char kRunIdVariable[] = "RA2CERT_RUN_ID";
+// How a case process learns --timeout-multiplier: its own waits (a pod to start, a lease to
+// renew) scale with it, not only the case's overall timeout.
+inline constexpr char kTimeoutMultiplierVariable[] = "RA2CERT_TIMEOUT_MULTIPLIER";
 
 // "20261130t182715-3fa9c1": UTC start time and 24 random bits; a valid label value.
 std::string NewRunId();

@@ -45,7 +45,7 @@ RA2CERT_CASE(
         const std::string reason = Reason(e.object);
         return reason == "Started" || reason == "FailedCreatePodSandBox" || reason == "Failed";
       },
-      std::chrono::steady_clock::now() + std::chrono::seconds(60));
+      fixtures::In(std::chrono::seconds(60)));
   RA2CERT_INFRA_ERROR_UNLESS_CLUSTER(first);
   ASSERT_TRUE(first) << "the pod with hostUsers: false neither started nor failed visibly in 60 s: "
                      << fixtures::DescribePodState(*client, ns->name(), kPod);

@@ -40,7 +40,7 @@ class Helm {
                             {"HELM_CACHE_HOME", (home_ / "cache").string()},
                             {"HELM_CONFIG_HOME", (home_ / "config").string()},
                             {"HELM_DATA_HOME", (home_ / "data").string()}},
-                    .timeout = std::chrono::seconds(120)});
+                    .timeout = fixtures::Scaled(std::chrono::seconds(120))});
   }
 
  private:
@@ -169,7 +169,9 @@ RA2CERT_CASE(
   const std::string image = "image=" + fixtures::ProbeImage();
   // Install, rolling update, rollback: each must end with the Deployment rolled out with
   // that revision's message.
-  const std::vector<std::string> common = {"--namespace", ns->name(), "--wait", "--timeout", "60s"};
+  const std::vector<std::string> common = {
+      "--namespace", ns->name(), "--wait", "--timeout",
+      std::to_string(fixtures::Scaled(std::chrono::seconds(60)).count()) + "s"};
   const struct {
     std::string step, message;
     std::vector<std::string> args;

@@ -78,7 +78,7 @@ RA2CERT_CASE(
     const std::string path = "/api/v1/nodes/" + name + "/proxy/metrics/resource";
     Scrape kubelet;
     bool has_cpu = false, has_memory = false;
-    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);;) {
+    for (auto until = fixtures::In(std::chrono::seconds(30));;) {
       kubelet = ScrapeText(*client, path);
       if (!kubelet.harness_problem.empty()) RA2CERT_INFRA_ERROR(kubelet.harness_problem);
       has_cpu = kubelet.body.find("node_cpu_usage_seconds_total") != std::string::npos;
