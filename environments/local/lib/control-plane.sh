@@ -190,11 +190,13 @@ controller_manager_start() {
 }
 
 scheduler_start() {
-  local k=$KCFG/scheduler.kubeconfig node=1
-  # Seeded violation scheduler-on-worker (lib/violations.sh): the scheduler on node 2.
+  local k=$KCFG/scheduler.kubeconfig node=1 scheduler_args=(--kubeconfig "$KCFG/scheduler.kubeconfig")
+  # Seeded violations (lib/violations.sh): scheduler-on-worker runs the scheduler on node 2,
+  # scheduler-ignores-resources gives it a configuration without NodeResourcesFit.
   if violating scheduler-on-worker; then node=$VIOLATED_NODE; fi
-  run_daemon kube-scheduler "$(node_name "$node")" "$K8S_BIN/kube-scheduler" \
-    --kubeconfig "$k" --authentication-kubeconfig "$k" --authorization-kubeconfig "$k" \
+  violation_scheduler_args
+  run_daemon kube-scheduler "$(node_name "$node")" "$K8S_BIN/kube-scheduler" "${scheduler_args[@]}" \
+    --authentication-kubeconfig "$k" --authorization-kubeconfig "$k" \
     --bind-address 127.0.0.1 --profiling=false
 }
 

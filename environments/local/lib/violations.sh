@@ -8,9 +8,9 @@
 #            once the cluster is healthy again (cluster_healthy).
 #   spin-up  hooks in the start functions (violation_containerd_wrapper and
 #            violation_node_runtime in containerd_start, violation_node_kubelet in
-#            kubelet_start, etcd_members_layout, apiserver_start, scheduler_start), taken when
-#            `violating NAME`: VIOLATE in cluster.env lists the spin-up violations `up
-#            --violate` was given, for the life of the cluster.
+#            kubelet_start, etcd_members_layout, apiserver_start, violation_scheduler_args
+#            in scheduler_start), taken when `violating NAME`: VIOLATE in cluster.env lists
+#            the spin-up violations `up --violate` was given, for the life of the cluster.
 # Everything lives under $STATE, in the node namespaces or in the API, so `down` removes it
 # like the rest. Sourced by cluster.sh; needs every other lib.
 
@@ -815,6 +815,29 @@ violation_node_kubelet() {
   (($1 == VIOLATED_NODE)) && violating kubelet-sidecars-disabled || return 0
   kubelet=$(_sidecarless_kubelet)
   kubelet_args+=(--feature-gates=SidecarContainers=false)
+}
+
+# violation_scheduler_args: scheduler-ignores-resources starts kube-scheduler from a
+# configuration whose profile disables the NodeResourcesFit plugin (into the caller's local
+# scheduler_args), as an operator who trimmed the default plugins: pods are bound to nodes
+# that lack the CPU or memory they request, and the kubelets turn them away (OutOfcpu).
+violation_scheduler_args() {
+  violating scheduler-ignores-resources || return 0
+  local dir=$VIOLATIONS_DIR/scheduler-ignores-resources
+  mkdir -p "$dir"
+  cat >"$dir/config.yaml" <<YAML
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: $KCFG/scheduler.kubeconfig
+profiles:
+- schedulerName: default-scheduler
+  plugins:
+    multiPoint:
+      disabled:
+      - name: NodeResourcesFit
+YAML
+  scheduler_args=(--config "$dir/config.yaml")
 }
 
 # The runsc runtime is cut out of node 2's containerd config (its table and its options
