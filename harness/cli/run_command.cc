@@ -400,6 +400,12 @@ int RunRun(RunCommand& command, const CLI::App& sub) {
   AddKubeconfigSecrets(*bundle, request->kubeconfigs);
   auto cluster = OpenEnvironment(*request);
   if (!cluster) return EnvironmentError(cluster.error());
+  // From here on an interrupt is the run's to handle: one that comes before the first case
+  // (images listed, node agents prepared) waits in the watch's pipe, and the orchestrator
+  // (whose watch nests in this one) ends the run at once with its results. Reaching the
+  // cluster keeps the default action: nothing is made in it yet, and an exec credential
+  // plugin must die with ra2cert.
+  InterruptWatch interrupts;
   if (!options.cri_endpoints.empty()) {
     cluster->capabilities.present["cri"] = options.cri_endpoints;
     cluster->capabilities.absent.erase("cri");
