@@ -31,7 +31,7 @@ constexpr auto kLiveIdentity = std::chrono::seconds(120);
 // One piece of evidence of where a component runs.
 struct Sighting {
   std::string evidence;  // "leader lease holder ra2cert-node1_3f…"
-  std::string node;      // the Node it names; empty when it names none
+  const json* node;      // the Node it names; null when it names none
 };
 
 class NodeIndex {
@@ -61,13 +61,12 @@ class NodeIndex {
   std::map<std::string, const json*> by_host_, by_address_;
 };
 
-std::string NameOf(const json* node) { return node ? fixtures::NodeName(*node) : ""; }
-
 std::optional<std::chrono::system_clock::time_point> RenewTime(const json& lease) {
   return kube::ParseRfc3339(lease.value("spec", json::object()).value("renewTime", ""));
 }
 
-Result<std::vector<Sighting>> StaticPods(kube::Client& client, const std::string& component) {
+Result<std::vector<Sighting>> StaticPods(kube::Client& client, const NodeIndex& nodes,
+                                         const std::string& component) {
   auto pods =
       client.List(std::string(kSystem) + "/pods", {.label_selector = "component=" + component});
   if (!pods) return pods.error();
@@ -76,7 +75,7 @@ Result<std::vector<Sighting>> StaticPods(kube::Client& client, const std::string
     const std::string phase = pod.value("status", json::object()).value("phase", "");
     if (phase == "Succeeded" || phase == "Failed") continue;
     seen.push_back({"static pod " + pod.value("metadata", json::object()).value("name", ""),
-                    fixtures::PodNodeName(pod)});
+                    nodes.ByHost(fixtures::PodNodeName(pod))});
   }
   return seen;
 }
@@ -91,7 +90,7 @@ Result<std::vector<Sighting>> LeaderLease(kube::Client& client, const NodeIndex&
   const std::string holder = lease->value("spec", json::object()).value("holderIdentity", "");
   if (holder.empty()) return std::vector<Sighting>{};
   const std::string host = holder.substr(0, holder.rfind('_'));
-  return std::vector<Sighting>{{"leader lease holder " + holder, NameOf(nodes.ByHost(host))}};
+  return std::vector<Sighting>{{"leader lease holder " + holder, nodes.ByHost(host)}};
 }
 
 // Every live API server: its identity lease (hostname) and its endpoint address.
@@ -111,7 +110,7 @@ Result<std::vector<Sighting>> ApiServers(kube::Client& client, const NodeIndex& 
     if (host.empty()) continue;
     seen.push_back({"identity lease " + lease.value("metadata", json::object()).value("name", "") +
                         " (hostname " + host + ")",
-                    NameOf(nodes.ByHost(host))});
+                    nodes.ByHost(host)});
   }
   auto slices = client.List("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices",
                             {.label_selector = "kubernetes.io/service-name=kubernetes"});
@@ -121,7 +120,7 @@ Result<std::vector<Sighting>> ApiServers(kube::Client& client, const NodeIndex& 
       for (const auto& address : endpoint.value("addresses", json::array())) {
         if (!address.is_string()) continue;
         const std::string ip = address.get<std::string>();
-        seen.push_back({"default/kubernetes endpoint " + ip, NameOf(nodes.ByAddress(ip))});
+        seen.push_back({"default/kubernetes endpoint " + ip, nodes.ByAddress(ip)});
       }
     }
   }
@@ -149,7 +148,7 @@ RA2CERT_CASE(
   std::vector<std::string> unplaced;
   for (const std::string component :
        {"kube-apiserver", "kube-scheduler", "kube-controller-manager"}) {
-    RA2CERT_REQUIRE_OK(sightings, StaticPods(*client, component));
+    RA2CERT_REQUIRE_OK(sightings, StaticPods(*client, index, component));
     auto more = component == "kube-apiserver" ? ApiServers(*client, index)
                                               : LeaderLease(*client, index, component);
     if (!more) RA2CERT_INFRA_ERROR(fixtures::DescribeHarnessError(more.error()));
@@ -157,7 +156,7 @@ RA2CERT_CASE(
 
     bool placed = false;
     for (const auto& sighting : *sightings) {
-      const json* node = sighting.node.empty() ? nullptr : index.ByHost(sighting.node);
+      const json* node = sighting.node;
       if (!node) {
         std::printf("%s: %s names no node\n", component.c_str(), sighting.evidence.c_str());
         continue;
@@ -165,9 +164,9 @@ RA2CERT_CASE(
       placed = true;
       if (fixtures::IsControlPlaneNode(*node)) {
         std::printf("%s: %s -> control-plane node %s\n", component.c_str(),
-                    sighting.evidence.c_str(), sighting.node.c_str());
+                    sighting.evidence.c_str(), fixtures::NodeName(*node).c_str());
       } else {
-        ADD_FAILURE() << component << " runs on worker node " << sighting.node << " ("
+        ADD_FAILURE() << component << " runs on worker node " << fixtures::NodeName(*node) << " ("
                       << sighting.evidence
                       << "): RA2 keeps the control plane on control-plane nodes, apart from "
                          "consumer workloads";
