@@ -70,6 +70,7 @@ json EffectiveConfig(const RunCommand& command) {
       {"kubeconfig", o.kubeconfig},
       {"context", o.context},
       {"profile", o.selection.profile},
+      {"scope", o.scope},
       {"sections", o.selection.sections},
       {"focus", o.selection.focus},
       {"skip", o.selection.skip},

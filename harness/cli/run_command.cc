@@ -202,6 +202,7 @@ int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle
             const RunBundle& bundle, const std::string& component_logs = "") {
   const RunOptions& options = command.options;
   std::vector<std::string> registry_images;  // listed once: each listing hashes the agent binary
+  cluster.case_env[kScopeVariable] = options.scope;
   if (options.timeout_multiplier != 1.0) {
     cluster.case_env[kTimeoutMultiplierVariable] = std::to_string(options.timeout_multiplier);
   }

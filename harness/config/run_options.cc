@@ -14,6 +14,9 @@ Status RunOptions::Validate() const {
     return Error(
         "--junit-flavor: '" + PrintableExcerpt(junit_flavor) + "' is not strict or extended", 2);
   }
+  if (scope != "distribution" && scope != "deployment") {
+    return Error("--scope: '" + PrintableExcerpt(scope) + "' is not distribution or deployment", 2);
+  }
   if (output_dir.empty()) return Error("--output-dir: must not be empty", 2);
   if (!cri_endpoints.empty()) {
     auto endpoints = cri::ParseEndpoints(cri_endpoints);

@@ -21,6 +21,10 @@ struct RunOptions {
   double stop_grace_seconds = 10;
   std::string output_dir = "ra2cert-results";
   std::string junit_flavor = "strict";
+  // What the run certifies: "distribution" (the Kubernetes distribution, on whatever nodes it
+  // was given: node sizes are reported, not judged) or "deployment" (this deployment, whose
+  // nodes must meet RA2's hardware figures).
+  std::string scope = "distribution";
   bool dry_run = false;
   std::string image_registry;  // empty: the cluster's own (local) or the default images
   // The nodes' CRI sockets when this machine can reach them ("node=unix:///path,..."):

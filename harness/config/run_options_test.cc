@@ -104,6 +104,10 @@ TEST_F(RunOptionsTest, ValidateNamesTheFlag) {
   options = RunOptions{};
   options.junit_flavor = "fancy";
   EXPECT_NE(options.Validate().error().message().find("--junit-flavor"), std::string::npos);
+  options.junit_flavor = "strict";
+  options.scope = "cluster";
+  EXPECT_NE(options.Validate().error().message().find("--scope: 'cluster' is not distribution"),
+            std::string::npos);
 }
 
 TEST_F(RunOptionsTest, CriSocketIsAnAbsolutePathForTheNodeAgentOnly) {

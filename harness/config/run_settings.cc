@@ -69,6 +69,10 @@ const RunSetting kSettings[] = {
     {"profile", "", SettingUse::kRunAndMatrix,
      Field<std::string>([](RunSettings& s) -> std::string& { return s.options.selection.profile; }),
      "RA2 profile: basic or network-intensive"},
+    {"scope", "", SettingUse::kRunAndMatrix,
+     Field<std::string>([](RunSettings& s) -> std::string& { return s.options.scope; }),
+     "what the run certifies: distribution (default; node sizes are reported, not judged) or "
+     "deployment (nodes must also meet RA2's hardware figures, ra2.ch.010-012)"},
     {"section", "sections", SettingUse::kRunAndMatrix,
      Field<std::vector<std::string>>(
          [](RunSettings& s) -> std::vector<std::string>& { return s.options.selection.sections; }),

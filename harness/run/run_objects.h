@@ -19,6 +19,8 @@ inline constexpr char kRunIdVariable[] = "RA2CERT_RUN_ID";
 // How a case process learns --timeout-multiplier: its own waits (a pod to start, a lease to
 // renew) scale with it, not only the case's overall timeout.
 inline constexpr char kTimeoutMultiplierVariable[] = "RA2CERT_TIMEOUT_MULTIPLIER";
+// How a case process learns --scope ("distribution" or "deployment").
+inline constexpr char kScopeVariable[] = "RA2CERT_SCOPE";
 
 // "20261130t182715-3fa9c1": UTC start time and 24 random bits; a valid label value.
 std::string NewRunId();

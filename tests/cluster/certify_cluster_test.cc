@@ -37,6 +37,15 @@ void ExpectCertified(const json& results, const std::string& output, bool cri_re
       EXPECT_NE(c.value("message", "").find("windows"), std::string::npos);
       continue;
     }
+    if (id == "4.2.010") {
+      // Node sizes are judged for a deployment only; a certification of the distribution
+      // reports the figures it measured.
+      EXPECT_EQ(c["outcome"], "Skipped") << id;
+      EXPECT_EQ(c.value("skip_kind", ""), "not-applicable") << c.dump();
+      EXPECT_NE(c.value("message", "").find("--scope distribution"), std::string::npos);
+      EXPECT_NE(c.value("message", "").find(" CPU, "), std::string::npos) << c.dump();
+      continue;
+    }
     const auto& needs = c["needs"];
     if (!cri_reachable && std::find(needs.begin(), needs.end(), "cri") != needs.end()) {
       EXPECT_EQ(c["outcome"], "Skipped") << id;
@@ -145,6 +154,36 @@ TEST_F(CertifyCluster, Attached) {
                     .c_str()),
             0);
   ExpectBundleHoldsNoCredentials(out_, kubeconfig);
+}
+
+// 4.2.010's negative control: the local cluster's nodes are smaller than RA2's hardware
+// figures (a CI machine has 2 CPUs), which a run certifying a deployment must fail, naming the
+// figures it measured against the requirement they miss.
+TEST_F(CertifyCluster, DeploymentScopeJudgesNodeSizes) {
+  const char* kubeconfig = std::getenv("RA2CERT_TEST_KUBECONFIG");
+  ASSERT_TRUE(kubeconfig && *kubeconfig) << "RA2CERT_TEST_KUBECONFIG is not set";
+  const ShellRun run =
+      RunShell(std::string(RA2CERT_BINARY " run --kubeconfig ") + kubeconfig +
+               " --scope deployment --focus '^4\\.2\\.010 ' --output-dir " + out_.string());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  const json results = ReadJson(out_ / "results.json");
+  ASSERT_TRUE(results.is_object()) << run.output;
+  ASSERT_EQ(results["cases"].size(), 1u) << run.output;
+  const json& sizing = results["cases"][0];
+  EXPECT_EQ(sizing["outcome"], "Failed") << sizing.dump();
+  EXPECT_NE(sizing.value("message", "").find("CPU, below 16 (ra2.ch.011)"), std::string::npos)
+      << sizing.dump();
+  for (const auto& r : results["requirements"]) {
+    if (r["id"] == "ra2.ch.011") {
+      EXPECT_EQ(r["status"], "verified-fail") << r.dump();
+    }
+  }
+  // The effective configuration in the bundle says what the run certified.
+  EXPECT_EQ(RunShell("tar -xzOf " + out_.string() +
+                     "/ra2cert-*.tar.gz --wildcards '*config*' | "
+                     "grep -c '\"scope\": \"deployment\"'")
+                .output,
+            "1\n");
 }
 
 TEST_F(CertifyCluster, LocalRun) {
