@@ -14,9 +14,10 @@
 #          kubeconfig: <admin kubeconfig>   nodes-ready-seconds: <s>   ready-seconds: <s>
 #          state-dir: <dir>  logs: <dir>  registry: <host:port>  gvisor: yes|no
 #          etcd: <N> member(s), static pods of image <reference>
-#          metrics-server: <version>|no   runtime: <name> (<containerd version>, runc <version>)
+#          metrics-server: <version>|no   nfd: <version>|no   runtime: <name> (<containerd version>, runc <version>)
 #          windows-nodes: <N> (simulated by kwok)          (only with --windows-nodes N > 0)
-#        (ready = nodes Ready, CoreDNS available and metrics-server serving metrics.k8s.io).
+#        (ready = nodes Ready, CoreDNS available, metrics-server serving metrics.k8s.io and Node
+#        Feature Discovery's labels on every Linux node).
 #        --runtime containerd-2 (containerd 2 + runc 1.5 built by components/build-containerd.sh
 #        and build-runc.sh, the default) or containerd-1.6 (Debian's containerd 1.6 + runc 1.1);
 #        lib/runtime.sh.
@@ -178,7 +179,10 @@ cmd_up() {
   GVISOR=$([[ -n "$(gvisor_bin_dir || true)" ]] && echo yes || echo no)
   METRICS_SERVER_TAG=$("$REPO_ROOT/fixtures/images/metrics-server/build.sh" --tag 2>/dev/null || true)
   METRICS_SERVER=$([[ -n "$METRICS_SERVER_TAG" ]] && echo yes || echo no)
-  IMAGE_NAMES="pause busybox${COREDNS_TAG:+ coredns}${METRICS_SERVER_TAG:+ metrics-server}${RA2CERT_BINARY:+ node-agent}"
+  NFD_TAG=$("$REPO_ROOT/fixtures/images/nfd/build.sh" --tag 2>/dev/null || true)
+  [[ -s "$(nfd_crds)" ]] || NFD_TAG=
+  NFD=$([[ -n "$NFD_TAG" ]] && echo "$NFD_TAG" || echo no)
+  IMAGE_NAMES="pause busybox${COREDNS_TAG:+ coredns}${METRICS_SERVER_TAG:+ metrics-server}${NFD_TAG:+ nfd}${RA2CERT_BINARY:+ node-agent}"
   # Seeded violations: spin-up ones (VIOLATE) take effect as the components start, live ones
   # once the cluster is ready. What either needs is checked before anything starts.
   VIOLATE=$(violations_of_kind spin-up "$VIOLATE_ARG")
@@ -202,6 +206,7 @@ cmd_up() {
   fi
   net_check_free
   [[ -n "$METRICS_SERVER_TAG" ]] || log "warning: no metrics-server build in $CACHE/metrics-server-*; the resource metrics API (metrics.k8s.io) is left out (run environments/local/components/build-metrics-server.sh)"
+  [[ -n "$NFD_TAG" ]] || log "warning: no Node Feature Discovery build in $CACHE/nfd-*; nodes get no feature.node.kubernetes.io labels (run environments/local/components/build-nfd.sh)"
   [[ -n "$COREDNS_TAG" ]] || log "warning: no CoreDNS build in $CACHE/coredns-*; cluster DNS is left out (run environments/local/components/build-coredns.sh)"
   if [[ "$GVISOR" == no ]]; then
     log "warning: no gVisor build in $CACHE/gvisor-*; RuntimeClass gvisor is left out"
@@ -225,6 +230,7 @@ REGISTRY=$REGISTRY
 OWN_REGISTRY=$OWN_REGISTRY
 COREDNS=$COREDNS
 METRICS_SERVER=$METRICS_SERVER
+NFD=$NFD
 GVISOR=$GVISOR
 VIOLATE=$VIOLATE
 PAUSE_TAG=$PAUSE_TAG
@@ -293,6 +299,12 @@ ENV
       die "metrics-server did not serve metrics.k8s.io; see $LOGS/addons.log, kubectl get apiservice v1beta1.metrics.k8s.io and kubectl -n kube-system logs deploy/metrics-server" 3
     log "metrics-server serves metrics.k8s.io ($(secs_since "$t0") s)"
   fi
+  if [[ -n "$NFD_TAG" ]]; then
+    wait_until 90 "Node Feature Discovery to label every Linux node (logs: kubectl -n $NFD_NAMESPACE logs ds/nfd-worker, deploy/nfd-master)" \
+      addons_nfd_labelled ||
+      die "Node Feature Discovery labelled not every Linux node; see kubectl -n $NFD_NAMESPACE get pods and their logs" 3
+    log "Node Feature Discovery labelled the nodes ($(secs_since "$t0") s)"
+  fi
   wait_until 60 "the etcd members' mirror pods (log: $LOGS/$(node_name 1)-kubelet.log)" etcd_mirrors_ready ||
     die "the etcd members do not all show as Ready pods in kube-system; see $LOGS/$(node_name 1)-kubelet.log" 3
   local ready
@@ -310,6 +322,7 @@ ENV
   echo "gvisor: $GVISOR"
   echo "runtime: $(runtime_describe)"
   if [[ -n "$METRICS_SERVER_TAG" ]]; then echo "metrics-server: v$METRICS_SERVER_TAG"; else echo "metrics-server: no"; fi
+  if [[ -n "$NFD_TAG" ]]; then echo "nfd: v$NFD_TAG"; else echo "nfd: no"; fi
   if ((WINDOWS_NODES > 0)); then echo "windows-nodes: $WINDOWS_NODES (simulated by kwok)"; fi
   if [[ -n "$(violations_in_force)" ]]; then echo "violations: $(violations_in_force)"; fi
 }

@@ -116,6 +116,7 @@ Result<LocalCluster> StartLocalCluster(const LocalClusterOptions& options) {
   cluster.gvisor = values.count("gvisor") && values.at("gvisor") == "yes";
   if (values.count("metrics-server") && values.at("metrics-server") != "no")
     cluster.metrics_server = values.at("metrics-server");
+  if (values.count("nfd") && values.at("nfd") != "no") cluster.nfd = values.at("nfd");
   if (values.count("runtime")) cluster.runtime = values.at("runtime");
   cluster.nodes_ready_seconds = Number(values, "nodes-ready-seconds");
   cluster.ready_seconds = Number(values, "ready-seconds");
@@ -203,6 +204,7 @@ Result<ClusterHandle> OpenLocalCluster(const LocalCluster& cluster) {
   // The add-ons the scripts deployed, with the versions built from their pinned modules.
   if (!cluster.metrics_server.empty())
     handle->facts["local_addons"]["metrics-server"] = cluster.metrics_server;
+  if (!cluster.nfd.empty()) handle->facts["local_addons"]["node-feature-discovery"] = cluster.nfd;
   if (!cluster.runtime.empty()) handle->facts["local_runtime"] = cluster.runtime;
   // The nodes' containerd sockets are files on this machine: the harness can call CRI.
   std::string endpoints;

@@ -32,6 +32,7 @@ struct LocalCluster {
   std::vector<std::string> violations;  // seeded violations in force
   bool gvisor = false;
   std::string metrics_server;  // its version ("v0.8.0"); empty: the add-on was not built
+  std::string nfd;             // Node Feature Discovery's version; empty: not built
   std::string runtime;  // "containerd-1.6 (v1.6.20, runc 1.1.5)", as cluster.sh up reports it
   double nodes_ready_seconds = 0, ready_seconds = 0, build_seconds = 0;
   std::map<std::string, std::string> component_bins;  // "helm" -> its bin directory

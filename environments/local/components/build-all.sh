@@ -5,14 +5,14 @@
 # Usage: build-all.sh [MINOR] [NAME...]
 #   MINOR  Kubernetes minor to build (default 1.33; one with a k8s-MINOR/go.mod here)
 #   NAME   only these components (default all): kubernetes etcd gvisor coredns helm cosign kwok critools
-#          metrics-server containerd runc
+#          metrics-server nfd containerd runc
 # Prints "NAME BINDIR" per component on stdout (build logs go to stderr); exits non-zero if any
 # component failed, after trying the rest.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 minor=1.33
 if [[ ${1:-} =~ ^[0-9]+\.[0-9]+$ ]]; then minor=$1; shift; fi
-all=(kubernetes etcd gvisor coredns helm cosign kwok critools metrics-server containerd runc)
+all=(kubernetes etcd gvisor coredns helm cosign kwok critools metrics-server nfd containerd runc)
 names=("$@")
 ((${#names[@]})) || names=("${all[@]}")
 

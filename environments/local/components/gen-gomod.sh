@@ -30,8 +30,10 @@ for m in "${mods[@]}"; do
 done
 gover=$(sed -n 's/^go \(.*\)/\1/p' "${modfiles[0]}")
 
-replaces=$(awk '
-  # the module versions each go.mod requires, to resolve local-path replaces
+replaces=$(awk -v given="${mods[*]}" '
+  # the module versions each go.mod requires, to resolve local-path replaces; a sibling module
+  # given on the command line wins (upstream may require it at an unpublished v0.0.0-…)
+  BEGIN { n = split(given, g, " "); for (i = 1; i <= n; i++) { split(g[i], mv, "@"); pinned[mv[1]] = mv[2] }; n = 0 }
   /^require[ \t]*\(/ { inreq = 1; next }
   /^replace[ \t]*\(/ { inrep = 1; next }
   /^\)/ { inreq = inrep = 0; next }
@@ -46,7 +48,8 @@ replaces=$(awk '
       sub(/^[ \t]+/, "", side[1]); split(side[1], lhs, /[ \t]+/); split(side[2], rhs, /[ \t]+/)
       if (lhs[1] in seen) continue
       if (rhs[1] ~ /^\.\.?\//) {               # local path: use the published version
-        if (lhs[1] in req) { print "\t" lhs[1] " => " lhs[1] " " req[lhs[1]]; seen[lhs[1]] = 1 }
+        if (lhs[1] in pinned) { print "\t" lhs[1] " => " lhs[1] " " pinned[lhs[1]]; seen[lhs[1]] = 1 }
+        else if (lhs[1] in req) { print "\t" lhs[1] " => " lhs[1] " " req[lhs[1]]; seen[lhs[1]] = 1 }
       } else if (rhs[2] ~ /^v/) {              # module version: keep
         print "\t" side[1] " => " rhs[1] " " rhs[2]; seen[lhs[1]] = 1
       }

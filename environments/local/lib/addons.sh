@@ -448,6 +448,165 @@ addons_nodes() {
   done
 }
 
+# Node Feature Discovery (v0.17, upstream's layout): nfd-worker on every Linux node reads the
+# node (CPU, kernel, OS release, PCI/USB, memory, …) through read-only hostPath mounts under
+# /host-* and writes a NodeFeature object; nfd-master turns those into
+# feature.node.kubernetes.io/* labels on the Node. The CRDs are upstream's own manifest of the
+# same module version (copied into the cache by build-nfd.sh). The master is a cluster add-on
+# (system-cluster-critical) that may run on the control plane, as upstream places it.
+NFD_NAMESPACE=node-feature-discovery
+# nfd_crds: upstream's CRD manifest beside the newest nfd build (the one the image packs).
+nfd_crds() {
+  local master
+  master=$(newest_cache_bin nfd nfd-master)
+  [[ -n "$master" ]] && echo "$(dirname "$(dirname "$master")")/nfd-api-crds.yaml"
+}
+addons_nfd_yaml() {
+  cat "$(nfd_crds)"
+  cat <<YAML
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: $NFD_NAMESPACE, labels: {app: nfd}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: nfd-master, namespace: $NFD_NAMESPACE, labels: {app: nfd}}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: nfd-worker, namespace: $NFD_NAMESPACE, labels: {app: nfd}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: nfd-master, labels: {app: nfd}}
+rules:
+- apiGroups: [""]
+  resources: [namespaces]
+  verbs: [list, watch]
+- apiGroups: [""]
+  resources: [nodes, nodes/status]
+  verbs: [get, list, patch, update]
+- apiGroups: [nfd.k8s-sigs.io]
+  resources: [nodefeatures, nodefeaturerules, nodefeaturegroups]
+  verbs: [get, list, watch]
+- apiGroups: [nfd.k8s-sigs.io]
+  resources: [nodefeaturegroup/status]
+  verbs: [patch, update]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: nfd-master, labels: {app: nfd}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: nfd-master}
+subjects:
+- {kind: ServiceAccount, name: nfd-master, namespace: $NFD_NAMESPACE}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: nfd-worker, namespace: $NFD_NAMESPACE, labels: {app: nfd}}
+rules:
+- apiGroups: [nfd.k8s-sigs.io]
+  resources: [nodefeatures]
+  verbs: [create, get, update, delete]
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: nfd-worker, namespace: $NFD_NAMESPACE, labels: {app: nfd}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: nfd-worker}
+subjects:
+- {kind: ServiceAccount, name: nfd-worker, namespace: $NFD_NAMESPACE}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: nfd-master, namespace: $NFD_NAMESPACE, labels: {app: nfd}}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: nfd-master}
+  template:
+    metadata:
+      labels: {app: nfd-master}
+    spec:
+      serviceAccountName: nfd-master
+      priorityClassName: system-cluster-critical
+      nodeSelector: {kubernetes.io/os: linux}
+      tolerations:
+      - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
+      containers:
+      - name: nfd-master
+        image: $REGISTRY/ra2cert/nfd:$NFD_TAG
+        command: [nfd-master]
+        env:
+        - {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: POD_UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
+        resources:
+          requests: {cpu: 10m, memory: 64Mi}
+          limits: {memory: 256Mi}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities: {drop: [ALL]}
+          readOnlyRootFilesystem: true
+          runAsNonRoot: true
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: nfd-worker, namespace: $NFD_NAMESPACE, labels: {app: nfd}}
+spec:
+  selector:
+    matchLabels: {app: nfd-worker}
+  template:
+    metadata:
+      labels: {app: nfd-worker}
+    spec:
+      serviceAccountName: nfd-worker
+      nodeSelector: {kubernetes.io/os: linux}
+      tolerations:
+      - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
+      containers:
+      - name: nfd-worker
+        image: $REGISTRY/ra2cert/nfd:$NFD_TAG
+        command: [nfd-worker]
+        env:
+        - {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: POD_UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
+        resources:
+          requests: {cpu: 5m, memory: 64Mi}
+          limits: {memory: 512Mi}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities: {drop: [ALL]}
+          readOnlyRootFilesystem: true
+          runAsNonRoot: true
+        volumeMounts:
+        - {name: host-boot, mountPath: /host-boot, readOnly: true}
+        - {name: host-os-release, mountPath: /host-etc/os-release, readOnly: true}
+        - {name: host-sys, mountPath: /host-sys, readOnly: true}
+        - {name: host-usr-lib, mountPath: /host-usr/lib, readOnly: true}
+        - {name: host-lib, mountPath: /host-lib, readOnly: true}
+        - {name: host-proc-swaps, mountPath: /host-proc/swaps, readOnly: true}
+      volumes:
+      - {name: host-boot, hostPath: {path: /boot}}
+      - {name: host-os-release, hostPath: {path: /etc/os-release}}
+      - {name: host-sys, hostPath: {path: /sys}}
+      - {name: host-usr-lib, hostPath: {path: /usr/lib}}
+      - {name: host-lib, hostPath: {path: /lib}}
+      - {name: host-proc-swaps, hostPath: {path: /proc/swaps}}
+YAML
+}
+
+# addons_nfd_labelled: every Linux node carries feature labels from NFD.
+addons_nfd_labelled() {
+  local nodes labelled
+  nodes=$(kubectl_admin get nodes -l kubernetes.io/os=linux -o name 2>/dev/null | wc -l)
+  labelled=$(kubectl_admin get nodes -l kubernetes.io/os=linux,feature.node.kubernetes.io/kernel-version.full -o name 2>/dev/null | wc -l)
+  ((nodes > 0 && labelled == nodes))
+}
+
 addons_apply() {
   if [[ -n "${METRICS_SERVER_TAG:-}" ]]; then addons_metrics_server_cert || return 1; fi
   {
@@ -455,5 +614,6 @@ addons_apply() {
     addons_sandbox_policy_yaml
     if [[ -n "${COREDNS_TAG:-}" ]]; then addons_coredns_yaml; fi
     if [[ -n "${METRICS_SERVER_TAG:-}" ]]; then addons_metrics_server_yaml; fi
+    if [[ -n "${NFD_TAG:-}" ]]; then addons_nfd_yaml; fi
   } | kubectl_admin apply -f - >>"$LOGS/addons.log" 2>&1
 }

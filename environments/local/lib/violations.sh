@@ -104,6 +104,9 @@ violation_needs() {
       [[ "${METRICS_SERVER:-no}" == yes ||
         "$(api_code /apis/apps/v1/namespaces/kube-system/deployments/metrics-server)" == 200 ]] ||
         die "violation $name needs metrics-server (Deployment kube-system/metrics-server); this cluster has none (build it with environments/local/components/build-metrics-server.sh, then up again)" 5 ;;
+    nfd-not-deployed)
+      [[ "${NFD:-no}" != no ]] ||
+        die "violation $name needs Node Feature Discovery; this cluster has none (build it with environments/local/components/build-nfd.sh, then up again)" 5 ;;
     cluster-dns-down)
       [[ "${COREDNS:-no}" == yes ]] ||
         die "violation $name needs CoreDNS; this cluster has none (build it with environments/local/components/build-coredns.sh, then up again)" 5 ;;
@@ -219,6 +222,10 @@ cluster_healthy() {
   if [[ "${METRICS_SERVER:-no}" == yes ]] && ! violating metrics-server-removed; then
     HEALTH_PROBLEM="metrics-server does not serve metrics.k8s.io"
     addons_metrics_server_available || return 1
+  fi
+  if [[ "${NFD:-no}" != no ]] && ! violating nfd-not-deployed; then
+    HEALTH_PROBLEM="Node Feature Discovery has not labelled every Linux node"
+    addons_nfd_labelled || return 1
   fi
   HEALTH_PROBLEM=
 }
@@ -892,4 +899,29 @@ violation_revert_metrics_server_removed() {
   vkubectl -n kube-system rollout status deployment/metrics-server --timeout="${VIOLATION_WAIT}s" || return 1
   # Answering again takes the provider's first scrape of every kubelet.
   wait_until "$HEALTH_WAIT" "metrics-server to serve metrics.k8s.io again" addons_metrics_server_available
+}
+
+# nfd-not-deployed: Node Feature Discovery uninstalled the way its docs say (its namespace
+# deleted, then what it published on the nodes pruned), leaving its CRDs: a cluster without NFD.
+_nfd_namespace_gone() { [[ "$(api_code "/api/v1/namespaces/$NFD_NAMESPACE")" == 404 ]]; }
+_nfd_published_on_nodes() {
+  api_get /api/v1/nodes | jq -r '.items[] | .metadata.name as $n |
+    ((.metadata.labels // {}) | keys[] | select(startswith("feature.node.kubernetes.io/")) | "\($n) label \(.)"),
+    ((.metadata.annotations // {}) | keys[] | select(startswith("nfd.node.kubernetes.io/")) | "\($n) annotate \(.)")'
+}
+_nfd_nothing_published() { [[ -z "$(_nfd_published_on_nodes)" ]]; }
+
+violation_apply_nfd_not_deployed() {
+  local node kind key
+  vkubectl delete namespace "$NFD_NAMESPACE" --wait=false || return 1
+  wait_until "$VIOLATION_WAIT" "namespace $NFD_NAMESPACE to be gone" _nfd_namespace_gone || return 1
+  while read -r node kind key; do
+    [[ -n "$node" ]] && vkubectl "$kind" node "$node" "$key-" >/dev/null
+  done < <(_nfd_published_on_nodes)
+  wait_until "$VIOLATION_WAIT" "no node to carry NFD's labels" _nfd_nothing_published
+}
+
+violation_revert_nfd_not_deployed() {
+  NFD_TAG=$NFD addons_nfd_yaml | vkubectl apply -f - || return 1
+  wait_until "$VIOLATION_WAIT" "Node Feature Discovery to label every Linux node" addons_nfd_labelled
 }
