@@ -40,6 +40,7 @@ json NodeFacts(const json& node) {
   }
   return {{"name", Name(node)},
           {"roles", roles},
+          {"profile", Label(node, "anuket.io/profile")},
           {"ready", ready},
           {"simulated", Label(node, "ra2cert.io/simulated") == "true"},
           {"os", info.value("operatingSystem", "")},

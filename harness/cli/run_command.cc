@@ -13,6 +13,7 @@
 #include "harness/cli/commands.h"
 #include "harness/config/config_file.h"
 #include "harness/cri/cri_endpoints.h"
+#include "harness/plan/node_profile.h"
 #include "harness/results/verdicts.h"
 #include "harness/run/interrupt_watch.h"
 #include "harness/run/node_agent.h"
@@ -198,8 +199,25 @@ void UseNodeAgents(const RunOptions& options, const std::vector<std::string>& re
   if (!options.cri_socket.empty()) cluster.case_env[kNodeAgentSocketVariable] = options.cri_socket;
 }
 
-int Execute(const RunCommand& command, const Catalogue& catalogue, ClusterHandle cluster,
+// Without --profile (flag or config key), the cluster's own nodes say which profile it offers.
+void ResolveProfile(RunCommand& command, ClusterHandle& cluster) {
+  using nlohmann::json;
+  auto& profile = command.options.selection.profile;
+  if (command.given.contains("profile")) {
+    cluster.facts["profile"] = {{"profile", profile}, {"from", "--profile"}};
+    return;
+  }
+  const NodeProfile chosen = ProfileFromNodes(cluster.facts.value("nodes", json::array()));
+  profile = chosen.profile;
+  cluster.facts["profile"] = {{"profile", profile}, {"from", "nodes"}, {"reason", chosen.reason}};
+  std::printf("Profile %s, from the nodes' anuket.io/profile labels: %s (--profile overrides)\n",
+              profile.c_str(), chosen.reason.c_str());
+}
+
+int Execute(const RunCommand& given_command, const Catalogue& catalogue, ClusterHandle cluster,
             const RunBundle& bundle, const std::string& component_logs = "") {
+  RunCommand command = given_command;
+  ResolveProfile(command, cluster);
   const RunOptions& options = command.options;
   std::vector<std::string> registry_images;  // listed once: each listing hashes the agent binary
   cluster.case_env[kScopeVariable] = options.scope;
