@@ -109,9 +109,11 @@ int Main(int argc, char** argv) {
   app.set_version_flag("--version", RA2CERT_VERSION);
 
   Selection list_selection;
+  list_selection.profile.clear();  // without --profile: the cases of every profile
   std::string list_format = "table";
   auto* list = app.add_subcommand("list", "print the case catalogue");
-  list->add_option("--profile", list_selection.profile, "RA2 profile: basic or network-intensive");
+  list->add_option("--profile", list_selection.profile,
+                   "only the cases of this RA2 profile: basic or network-intensive (default: all)");
   list->add_option("--section", list_selection.sections,
                    "only this RA2 section (repeatable), e.g. 4.4");
   list->add_option("--focus", list_selection.focus,

@@ -14,8 +14,11 @@ namespace ra2cert::cli {
 void AddRbacCommand(CLI::App& app, RbacCommand& command, CLI::App*& sub) {
   sub = app.add_subcommand(
       "rbac", "print the least-privilege ClusterRole and binding a run of these cases needs");
+  // Without --profile, what a run of either profile needs: a run takes its profile from the
+  // nodes unless told.
+  command.selection.profile.clear();
   sub->add_option("--profile", command.selection.profile,
-                  "RA2 profile: basic or network-intensive");
+                  "RA2 profile: basic or network-intensive (default: both)");
   sub->add_option("--section", command.selection.sections,
                   "only this RA2 section (repeatable), e.g. 4.4");
   sub->add_option("--focus", command.selection.focus,

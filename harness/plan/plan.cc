@@ -39,7 +39,8 @@ int Plan::RunnableCount() const {
 
 Result<std::vector<const CaseDefinition*>> SelectCases(const Catalogue& catalogue,
                                                        const Selection& selection) {
-  if (selection.profile != "basic" && selection.profile != "network-intensive") {
+  if (!selection.profile.empty() && selection.profile != "basic" &&
+      selection.profile != "network-intensive") {
     return Error("--profile: unknown profile '" + PrintableExcerpt(selection.profile) +
                      "' (use basic or network-intensive)",
                  2);
@@ -58,7 +59,7 @@ Result<std::vector<const CaseDefinition*>> SelectCases(const Catalogue& catalogu
 
   std::vector<const CaseDefinition*> selected;
   for (const auto& c : catalogue.cases) {
-    if (!Contains(c.meta.profiles, selection.profile)) continue;
+    if (!selection.profile.empty() && !Contains(c.meta.profiles, selection.profile)) continue;
     if (!selection.sections.empty() && !Contains(selection.sections, c.Section())) continue;
     const std::string subject = c.meta.id + " " + c.meta.title;
     if (*focus && !RE2::PartialMatch(subject, **focus)) continue;

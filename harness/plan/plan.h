@@ -13,7 +13,7 @@
 namespace ra2cert {
 
 struct Selection {
-  std::string profile = "basic";
+  std::string profile = "basic";      // empty: every profile's cases (`list`, `rbac` by default)
   std::vector<std::string> sections;  // empty: all
   std::string focus;                  // RE2 regex on "id title"; empty: all
   std::string skip;                   // RE2 regex on "id title"; empty: none

@@ -56,6 +56,16 @@ TEST_F(PlanTest, ProfileAndSectionsFilter) {
   EXPECT_EQ(Ids(*plan), (std::vector<std::string>{"4.4.001", "4.4.002"}));
 }
 
+TEST_F(PlanTest, NoProfileSelectsTheCasesOfEveryProfile) {
+  Selection selection;
+  selection.profile.clear();  // what `list` and `rbac` use without --profile
+  auto selected = SelectCases(catalogue_, selection);
+  ASSERT_TRUE(selected);
+  std::vector<std::string> ids;
+  for (const auto* c : *selected) ids.push_back(c->meta.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"4.2.001", "4.4.001", "4.4.002", "4.8.001"}));
+}
+
 TEST_F(PlanTest, FocusAndSkipMatchIdAndTitle) {
   Selection selection;
   selection.focus = "CRI|Helm";
