@@ -161,9 +161,25 @@ save_host_state() {
   [[ -d /var/lib/kubelet ]] || echo 1 >"$STATE/host/created-var-lib-kubelet"
   local key
   for key in vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops \
-    kernel/keys/root_maxkeys kernel/keys/root_maxbytes; do
+    kernel/keys/root_maxkeys kernel/keys/root_maxbytes vm/nr_hugepages; do
     [[ -r "/proc/sys/$key" ]] && echo "$key $(cat "/proc/sys/$key")"
   done >"$STATE/host/sysctl.saved"
+}
+
+# The network-intensive workers offer 2 MiB huge pages (ra2.ch.001): the kernel keeps
+# $HUGEPAGES of them (64 MiB) before the kubelets start, as a node's boot settings would; the
+# nodes share this machine's pool, and teardown puts the old count back (sysctl.saved).
+# Seeded violation hugepages-not-reserved leaves the pool at none.
+HUGEPAGES=32
+reserve_hugepages() {
+  local want=$HUGEPAGES have
+  violating hugepages-not-reserved && want=0
+  have=$(cat /proc/sys/vm/nr_hugepages)
+  if violating hugepages-not-reserved || ((have < want)); then
+    echo "$want" >/proc/sys/vm/nr_hugepages || die "cannot set vm.nr_hugepages to $want (root needed)" 3
+    have=$(cat /proc/sys/vm/nr_hugepages)
+  fi
+  ((have >= want)) || log "warning: the kernel reserved only $have of $want huge pages (memory fragmented?)"
 }
 
 cmd_up() {
@@ -222,6 +238,7 @@ cmd_up() {
   chmod 700 "$LOGS" "$PIDS"
   echo "$STATE" >"$ACTIVE_MARKER"
   save_host_state
+  reserve_hugepages
   cat >"$STATE/cluster.env" <<ENV
 NODES=$NODES
 WINDOWS_NODES=$WINDOWS_NODES

@@ -35,7 +35,7 @@ YAML
     else
       cat <<YAML
     node-role.kubernetes.io/worker: ""
-    anuket.io/profile: basic
+    anuket.io/profile: network-intensive
 spec:
   podCIDR: $(pod_cidr "$i")
   podCIDRs: [$(pod_cidr "$i")]
@@ -441,7 +441,7 @@ addons_nodes() {
         node.kubernetes.io/exclude-from-external-load-balancers= >>"$LOGS/addons.log" 2>&1 || return 1
       kubectl_admin taint node "$name" --overwrite node-role.kubernetes.io/control-plane:NoSchedule >>"$LOGS/addons.log" 2>&1 || return 1
     else
-      kubectl_admin label node "$name" --overwrite node-role.kubernetes.io/worker= anuket.io/profile=basic >>"$LOGS/addons.log" 2>&1 || return 1
+      kubectl_admin label node "$name" --overwrite node-role.kubernetes.io/worker= anuket.io/profile=network-intensive >>"$LOGS/addons.log" 2>&1 || return 1
     fi
     kubectl_admin patch node "$name" --type merge \
       -p "{\"spec\":{\"podCIDR\":\"$(pod_cidr "$i")\",\"podCIDRs\":[\"$(pod_cidr "$i")\"]}}" >>"$LOGS/addons.log" 2>&1 || true

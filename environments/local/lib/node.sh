@@ -151,13 +151,23 @@ protectKernelDefaults: false
 registerNode: true
 evictionHard: {memory.available: 100Mi, nodefs.available: 5%, imagefs.available: 5%, nodefs.inodesFree: 5%}
 YAML
-  # CPU and memory kept back from pods for the node's own daemons (ra2.k8s.008); seeded
-  # violation kubelet-no-cpu-reserved leaves node 2 at the kubelet's defaults (none).
+  # CPU and memory kept back from pods for the node's own daemons (ra2.k8s.008), and on the
+  # workers (the network-intensive profile, ra2.k8s.006/009) the static CPU manager, which pins
+  # a Guaranteed container's whole CPUs to it alone, and the topology manager aligning them to
+  # one NUMA node. The static policy takes its exclusive CPUs from what is not reserved (here
+  # one whole CPU of two). Seeded violation kubelet-no-cpu-reserved leaves node 2 at the
+  # kubelet's defaults: nothing reserved, and so no static CPU manager either.
   if ! { ((i == VIOLATED_NODE)) && violating kubelet-no-cpu-reserved; }; then
     cat >>"$nd/kubelet/config.yaml" <<YAML
 systemReserved: {cpu: 100m, memory: 128Mi}
 kubeReserved: {cpu: 100m, memory: 128Mi}
 YAML
+    if ((i > 1)); then
+      cat >>"$nd/kubelet/config.yaml" <<YAML
+cpuManagerPolicy: static
+topologyManagerPolicy: single-numa-node
+YAML
+    fi
   fi
 
   cat >"$nd/kube-proxy/config.yaml" <<YAML

@@ -371,7 +371,7 @@ violation_apply_worker_profile_label_missing() {
 }
 
 violation_revert_worker_profile_label_missing() {
-  vkubectl label node "$(node_name "$VIOLATED_NODE")" --overwrite anuket.io/profile=basic || return 1
+  vkubectl label node "$(node_name "$VIOLATED_NODE")" --overwrite anuket.io/profile=network-intensive || return 1
   wait_until "$VIOLATION_WAIT" "the profile label to be back" _worker_profile_labelled
 }
 
