@@ -22,9 +22,14 @@ std::vector<std::string> ProblemsOf(const CaseDefinition& c, const RequirementSe
   if (c.meta.title.empty()) problems.push_back(where + ": title is empty");
   if (c.meta.requirements.empty()) problems.push_back(where + ": cites no requirement id");
   for (const auto& id : c.meta.requirements) {
-    if (!requirements.Find(id)) {
+    const Requirement* requirement = requirements.Find(id);
+    if (!requirement) {
       problems.push_back(where + ": unknown requirement id '" + id +
                          "' (see suites/requirements.yaml)");
+    } else if (!requirement->uncovered.empty()) {
+      problems.push_back(where + ": covers " + id +
+                         ", which suites/requirements.yaml says no case covers (uncovered): "
+                         "drop that reason");
     }
   }
   if (c.meta.profiles.empty()) problems.push_back(where + ": belongs to no profile");

@@ -41,6 +41,15 @@ TEST(CatalogueTest, RejectsDuplicateIdsNamingBothPlaces) {
   EXPECT_NE(catalogue.error().message().find("suites/y.cc:42"), std::string::npos);
 }
 
+TEST(CatalogueTest, RefusesACaseCoveringARequirementSaidToBeUncovered) {
+  auto catalogue = BuildCatalogue({Case("4.3.001", {"ra2.k8s.007"})}, BuiltinRequirements());
+  ASSERT_FALSE(catalogue);
+  EXPECT_NE(catalogue.error().message().find("covers ra2.k8s.007, which suites/requirements.yaml "
+                                             "says no case covers (uncovered)"),
+            std::string::npos)
+      << catalogue.error().message();
+}
+
 TEST(CatalogueTest, RejectsUnknownRequirementIds) {
   auto catalogue = BuildCatalogue({Case("4.4.001", {"ra2.crt.999"})}, BuiltinRequirements());
   ASSERT_FALSE(catalogue);

@@ -71,6 +71,7 @@ Result<RequirementSet> ParseRequirements(const std::string& yaml_text, const std
       *field = std::move(value).value();
     }
     requirement.profile = entry["profile"] ? entry["profile"].as<std::string>() : "any";
+    if (entry["uncovered"]) requirement.uncovered = entry["uncovered"].as<std::string>();
     if (!set.sections.contains(requirement.section)) {
       return Error(where + ": " + requirement.id + " names unknown section '" +
                    requirement.section + "'");
