@@ -46,9 +46,9 @@ RequirementVerdict Judge(const Requirement& requirement,
     verdict.reason =
         requirement.testable == "doc" || requirement.testable == "hw"
             ? "only a vendor declaration can show it (testable: " + requirement.testable + ")"
-        : requirement.uncovered.empty() ? "no case in the catalogue covers it"
-                                        : "no case in the catalogue covers it: " +
-                                              requirement.uncovered;
+        : requirement.uncovered.empty()
+            ? "no case in the catalogue covers it"
+            : "no case in the catalogue covers it: " + requirement.uncovered;
   } else if (!failed.empty()) {
     verdict.status = RequirementStatus::kVerifiedFail;
     verdict.reason = Joined(failed, ", ") + " failed";
