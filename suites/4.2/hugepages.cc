@@ -77,10 +77,13 @@ RA2CERT_CASE(
             *client, ns->name(),
             {.name = "hugepages-" + name,
              .command = {"grep ' /hugepages hugetlbfs ' /proc/mounts"},
-             .node_name = name,
-             .extra_spec = {{"volumes",
-                             {{{"name", "hugepages"},
-                               {"emptyDir", {{"medium", "HugePages-" + page}}}}}}},
+             .extra_spec =
+                 [&] {
+                   json spec = fixtures::ScheduledOnto(name);
+                   spec["volumes"] = {
+                       {{"name", "hugepages"}, {"emptyDir", {{"medium", "HugePages-" + page}}}}};
+                   return spec;
+                 }(),
              .container_extra = {{"resources", {{"requests", limits}, {"limits", limits}}},
                                  {"volumeMounts",
                                   {{{"name", "hugepages"}, {"mountPath", "/hugepages"}}}}}},

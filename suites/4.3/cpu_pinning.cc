@@ -98,7 +98,10 @@ RA2CERT_CASE(
 
     // Two containers of one Guaranteed pod: a whole CPU and a fraction of one.
     const std::string pod_name = "pinning-" + name;
-    json pod = fixtures::ProbePodObject({.name = pod_name, .node_name = name});
+    // Through the scheduler: beside other runs' pods the node may have no whole CPU free for a
+    // moment, and the pod then waits instead of being refused by the kubelet.
+    json pod =
+        fixtures::ProbePodObject({.name = pod_name, .extra_spec = fixtures::ScheduledOnto(name)});
     pod["spec"]["containers"] =
         json::array({Container("whole-cpu", "1"), Container("shared", "50m")});
     RA2CERT_REQUIRE_OK(created, client->Create("/api/v1/namespaces/" + ns->name() + "/pods", pod));
