@@ -47,15 +47,8 @@ RA2CERT_CASE(
                             fixtures::access::RunProbePod()})}) {
   RA2CERT_REQUIRE_OK(client, kube::Client::ForCase());
   RA2CERT_REQUIRE_OK(nodes, fixtures::ReadNodes(*client));
-  std::vector<const json*> network_intensive;
-  for (const auto& node : nodes->workers) {
-    if (fixtures::IsSimulated(node) || !fixtures::IsLinux(node)) continue;
-    if (fixtures::Labels(node).value("anuket.io/profile", "") == "network-intensive")
-      network_intensive.push_back(&node);
-  }
-  ASSERT_FALSE(network_intensive.empty())
-      << "this run certifies the network-intensive profile, but no Linux worker is labelled "
-         "anuket.io/profile=network-intensive";
+  const std::vector<const json*> network_intensive = fixtures::NetworkIntensiveWorkers(*nodes);
+  ASSERT_FALSE(network_intensive.empty()) << fixtures::kNoNetworkIntensiveWorker;
   RA2CERT_REQUIRE_OK(ns, fixtures::TestNamespace::Create(*client, "4.2.012"));
   for (const json* node : network_intensive) {
     const std::string name = fixtures::NodeName(*node);
