@@ -455,12 +455,36 @@ addons_nodes() {
 # same module version (copied into the cache by build-nfd.sh). The master is a cluster add-on
 # (system-cluster-critical) that may run on the control plane, as upstream places it.
 NFD_NAMESPACE=node-feature-discovery
+
+# nfd_container NAME CPU MEMORY_LIMIT: the container entry nfd-master and nfd-worker share (upstream
+# gives both the same downward-API env and the same locked-down securityContext).
+nfd_container() {
+  cat <<YAML
+      - name: $1
+        image: $REGISTRY/ra2cert/nfd:$NFD_TAG
+        command: [$1]
+        env:
+        - {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
+        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
+        - {name: POD_UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
+        resources:
+          requests: {cpu: $2, memory: 64Mi}
+          limits: {memory: $3}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities: {drop: [ALL]}
+          readOnlyRootFilesystem: true
+          runAsNonRoot: true
+YAML
+}
+
 # nfd_crds: upstream's CRD manifest beside the newest nfd build (the one the image packs).
 nfd_crds() {
   local master
   master=$(newest_cache_bin nfd nfd-master)
   [[ -n "$master" ]] && echo "$(dirname "$(dirname "$master")")/nfd-api-crds.yaml"
 }
+
 addons_nfd_yaml() {
   cat "$(nfd_crds)"
   cat <<YAML
@@ -536,21 +560,7 @@ spec:
       tolerations:
       - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
       containers:
-      - name: nfd-master
-        image: $REGISTRY/ra2cert/nfd:$NFD_TAG
-        command: [nfd-master]
-        env:
-        - {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
-        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
-        - {name: POD_UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
-        resources:
-          requests: {cpu: 10m, memory: 64Mi}
-          limits: {memory: 256Mi}
-        securityContext:
-          allowPrivilegeEscalation: false
-          capabilities: {drop: [ALL]}
-          readOnlyRootFilesystem: true
-          runAsNonRoot: true
+$(nfd_container nfd-master 10m 256Mi)
 ---
 apiVersion: apps/v1
 kind: DaemonSet
@@ -567,21 +577,7 @@ spec:
       tolerations:
       - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
       containers:
-      - name: nfd-worker
-        image: $REGISTRY/ra2cert/nfd:$NFD_TAG
-        command: [nfd-worker]
-        env:
-        - {name: NODE_NAME, valueFrom: {fieldRef: {fieldPath: spec.nodeName}}}
-        - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
-        - {name: POD_UID, valueFrom: {fieldRef: {fieldPath: metadata.uid}}}
-        resources:
-          requests: {cpu: 5m, memory: 64Mi}
-          limits: {memory: 512Mi}
-        securityContext:
-          allowPrivilegeEscalation: false
-          capabilities: {drop: [ALL]}
-          readOnlyRootFilesystem: true
-          runAsNonRoot: true
+$(nfd_container nfd-worker 5m 512Mi)
         volumeMounts:
         - {name: host-boot, mountPath: /host-boot, readOnly: true}
         - {name: host-os-release, mountPath: /host-etc/os-release, readOnly: true}
