@@ -7,11 +7,14 @@
 # result table (rows, wrong) and say(); the cluster is taken down when the script exits.
 set -euo pipefail
 CLUSTER_TEST_TAG=$1
-RA2CERT=${2:?usage: $(basename "$0") RA2CERT_BINARY [STATE_DIR]}
 STATE=${3:-/var/lib/ra2cert/local}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KUBECONFIG_FILE=$STATE/kubeconfig/admin.kubeconfig
 OUT=$(mktemp -d "/tmp/ra2cert-$CLUSTER_TEST_TAG.XXXXXX")
+# A copy: these tests run for many minutes, and a rebuild of the tree meanwhile must not
+# replace (or briefly remove) the binary under them.
+cp "${2:?usage: $(basename "$0") RA2CERT_BINARY [STATE_DIR]}" "$OUT/ra2cert"
+RA2CERT=$OUT/ra2cert
 rows=() wrong=0
 say() { printf '%s %s: %s\n' "$(date +%T)" "$CLUSTER_TEST_TAG" "$*"; }
 down() { "$RA2CERT" cluster down --state-dir "$STATE" >>"$OUT/cluster.log" 2>&1 || true; }
