@@ -114,7 +114,7 @@ kubelet_signal() { # kubelet_signal SIGNAL NODE
   pid=$(cat "$STATE/pids/$2-kubelet.pid" 2>/dev/null) && [[ -n "$pid" ]] && kill "-$1" "$pid" 2>/dev/null
 }
 resume_kubelets() { for node in "${nodes[@]}"; do kubelet_signal CONT "$node" || true; done; }
-trap 'resume_kubelets; down' EXIT
+trap 'resume_kubelets; finish' EXIT
 # The two nodes' runtimes are separate processes: both are judged at once, critest first on
 # both, then ra2cert on both, so that neither loads a runtime while the other is timed.
 t0=$SECONDS

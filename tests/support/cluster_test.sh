@@ -4,7 +4,8 @@
 #   source "$(dirname "$0")/../support/cluster_test.sh" TAG "$@"
 #
 # Sets RA2CERT, STATE, ROOT, KUBECONFIG_FILE, OUT (a fresh /tmp/ra2cert-TAG.* folder), the
-# result table (rows, wrong) and say(); the cluster is taken down when the script exits.
+# result table (rows, wrong) and say(); the cluster is taken down when the script exits
+# (finish: a script that sets its own EXIT trap calls it there).
 set -euo pipefail
 CLUSTER_TEST_TAG=$1
 STATE=${3:-/var/lib/ra2cert/local}
@@ -18,4 +19,7 @@ RA2CERT=$OUT/ra2cert
 rows=() wrong=0
 say() { printf '%s %s: %s\n' "$(date +%T)" "$CLUSTER_TEST_TAG" "$*"; }
 down() { "$RA2CERT" cluster down --state-dir "$STATE" >>"$OUT/cluster.log" 2>&1 || true; }
-trap down EXIT
+# At exit: the cluster down, and the binary's copy gone (OUT stays for its results; a copy
+# left there is 180 MB per test per CI run).
+finish() { down; rm -f "$OUT/ra2cert"; }
+trap finish EXIT
